@@ -1,0 +1,72 @@
+# The two commands: `make run` and `make test`. Everything else here is what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.DEFAULT_GOAL := help
+.PHONY: help run test setup dev-setup assets messages system-deps lint format migrations-check clean
+
+help:
+	@echo "make run   - set up everything on a fresh machine and serve the portal with demo data on http://127.0.0.1:8000"
+	@echo "make test  - set up what the suite needs (PostgreSQL, Chromium) and run ruff and the whole suite"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.deps-run: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.deps-dev: requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.deps-run
+
+# Front-end assets come from the npm registry at setup (no CDN); WhiteNoise serves them.
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor/bootstrap static/vendor/htmx
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	touch $@
+
+assets: static/vendor/.installed
+
+system-deps:
+	@scripts/system-deps.sh $(SYSTEM_DEPS)
+
+messages: $(VENV)/.deps-run
+	@command -v msgfmt >/dev/null || scripts/system-deps.sh gettext
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+setup: $(VENV)/.deps-run assets messages
+
+run: SYSTEM_DEPS = run
+run: system-deps setup
+	DJANGO_DEBUG=true $(MANAGE) migrate --noinput -v 0
+	DJANGO_DEBUG=true $(MANAGE) seed_demo
+	DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+dev-setup: $(VENV)/.deps-dev assets messages
+
+test: SYSTEM_DEPS = test
+test: system-deps dev-setup
+	scripts/test.sh
+
+lint: $(VENV)/.deps-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.deps-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: $(VENV)/.deps-run
+	$(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles test-artifacts
+	find . -name '*.mo' -not -path './.venv/*' -delete

@@ -1,0 +1,43 @@
+"""System checks: the access policy must cover every URL, and agree with the views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security, Tags.urls)
+def check_every_url_has_a_rule(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    from cil.policy import iter_urls, rule_for
+
+    errors = []
+    for entry in iter_urls():
+        rule = rule_for(entry.view_name)
+        if rule is None and not entry.named:
+            errors.append(
+                Error(
+                    f"URL pattern '{entry.route}' has no name, so no access rule can name it.",
+                    hint="Give the pattern a name and declare it in cil.policy.URL_RULES.",
+                    id="cil.E001",
+                )
+            )
+        elif rule is None:
+            errors.append(
+                Error(
+                    f"URL '{entry.view_name}' ({entry.route}) has no access rule.",
+                    hint="Declare it in cil.policy.URL_RULES; until then it answers 403.",
+                    id="cil.E002",
+                )
+            )
+        elif rule.public and getattr(entry.callback, "login_required", True):
+            errors.append(
+                Error(
+                    f"URL '{entry.view_name}' is public in the policy, but its view is not "
+                    "marked login_not_required, so anonymous visitors would be sent to log in.",
+                    hint="Decorate the view with django.contrib.auth.decorators."
+                    "login_not_required.",
+                    id="cil.E003",
+                )
+            )
+    return errors

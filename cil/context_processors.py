@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from cil.policy import roles_of
+
+
+def portal(request: HttpRequest) -> dict[str, Any]:
+    """What every page needs: the institution's name and the user's roles for navigation."""
+    return {
+        "institution_name": settings.CIL_INSTITUTION_NAME,
+        "roles": roles_of(getattr(request, "user", None)),
+    }

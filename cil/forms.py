@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class SignupForm(forms.Form):
+    """Extra sign-up fields on top of allauth's e-mail and password."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        help_text=_("Your name as it should appear on your diploma."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def signup(self, request: Any, user: Any) -> None:
+        user.full_name = self.cleaned_data["full_name"].strip()
+        user.save(update_fields=["full_name"])

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from cil import demo
+
+
+class Command(BaseCommand):
+    help = "Create demo programmes and accounts for every role (development only; idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo only runs with DJANGO_DEBUG=true: it creates accounts with a "
+                "published password."
+            )
+        accounts = demo.seed()
+        self.stdout.write(self.style.SUCCESS("Demo data is in place. Log in with:"))
+        width = max(len(a.email) for a in accounts)
+        for account in accounts:
+            self.stdout.write(f"  {account.email.ljust(width)}  {account.description}")
+        self.stdout.write(f"Password for every demo account: {demo.DEMO_PASSWORD}")

@@ -1,0 +1,273 @@
+"""Who may open what: the one place where access to the portal is declared.
+
+Every named URL pattern has a rule in ``URL_RULES`` (or its namespace in ``NAMESPACE_RULES``).
+``AccessPolicyMiddleware`` applies the rule before the view runs; a URL without a rule is
+refused for everyone, and the system check in ``cil/checks.py`` reports it at start-up.
+
+Rules decide on the *kind* of user and, for programme pages, on the programme named in the
+URL. Object-level access (this student's entry, that file) is decided by the role predicates
+below, called from scoped lookups such as ``get_entry_for_user``; those never fetch by a bare id.
+
+This module sits beside ``urls.py`` at the top of the project: it names every app's URLs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# --- Roles -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What one user is, computed once per request from a single query."""
+
+    is_authenticated: bool
+    is_superuser: bool
+    is_central_staff: bool
+    administers: frozenset[str]  # programme codes
+    reviews: frozenset[str]
+
+    @property
+    def administers_any(self) -> bool:
+        return self.is_superuser or bool(self.administers)
+
+    @property
+    def reviews_any(self) -> bool:
+        return self.is_superuser or bool(self.reviews)
+
+    @property
+    def sees_all_programmes(self) -> bool:
+        return self.is_superuser or self.is_central_staff
+
+
+ANONYMOUS_ROLES = Roles(False, False, False, frozenset(), frozenset())
+
+
+def roles_of(user: Any) -> Roles:
+    """The user's roles, cached on the user object for the rest of the request."""
+    if not getattr(user, "is_authenticated", False):
+        return ANONYMOUS_ROLES
+    cached = getattr(user, "_cil_roles", None)
+    if cached is not None:
+        return cached
+    from activities.models import ProgrammeRole
+
+    administers: set[str] = set()
+    reviews: set[str] = set()
+    for code, role in ProgrammeRole.objects.filter(user=user).values_list(
+        "programme__code", "role"
+    ):
+        (administers if role == ProgrammeRole.Role.ADMINISTRATOR else reviews).add(code)
+    roles = Roles(
+        is_authenticated=True,
+        is_superuser=user.is_superuser,
+        is_central_staff=user.is_central_staff,
+        administers=frozenset(administers),
+        reviews=frozenset(reviews),
+    )
+    user._cil_roles = roles
+    return roles
+
+
+def _code(programme: Any) -> str:
+    return programme if isinstance(programme, str) else programme.code
+
+
+def is_programme_admin(user: Any, programme: Any) -> bool:
+    """Certificate administrator of the programme (a superuser counts as one everywhere)."""
+    roles = roles_of(user)
+    return roles.is_superuser or _code(programme) in roles.administers
+
+
+def is_programme_reviewer(user: Any, programme: Any) -> bool:
+    """Reviewer (academic staff of the local resource group) of the programme."""
+    roles = roles_of(user)
+    return roles.is_superuser or _code(programme) in roles.reviews
+
+
+def is_central_staff(user: Any) -> bool:
+    roles = roles_of(user)
+    return roles.is_superuser or roles.is_central_staff
+
+
+def can_view_programme_figures(user: Any, programme: Any) -> bool:
+    """Programme figures are for its administrators and, read-only, for central staff."""
+    return is_central_staff(user) or is_programme_admin(user, programme)
+
+
+# --- Rules -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may open a URL. ``check`` is None for public pages."""
+
+    label: str
+    check: Callable[[Any, dict[str, Any]], bool] | None
+
+    @property
+    def public(self) -> bool:
+        return self.check is None
+
+    def allows(self, user: Any, kwargs: dict[str, Any]) -> bool:
+        if self.check is None:
+            return True
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return self.check(user, kwargs)
+
+
+PUBLIC = Rule("anyone, signed in or not", None)
+SIGNED_IN = Rule("any signed-in user", lambda user, kw: True)
+ANY_PROGRAMME_ADMIN = Rule(
+    "a certificate administrator of some programme", lambda user, kw: roles_of(user).administers_any
+)
+ANY_REVIEWER = Rule("a reviewer of some programme", lambda user, kw: roles_of(user).reviews_any)
+CENTRAL_STAFF = Rule("central staff", lambda user, kw: is_central_staff(user))
+STAFF = Rule("Django admin staff", lambda user, kw: bool(user.is_staff))
+
+
+def programme_admin(kwarg: str = "code") -> Rule:
+    """Administrator of the programme whose code is the URL's ``kwarg``."""
+    return Rule(
+        f"administrator of the programme in <{kwarg}>",
+        lambda user, kw: is_programme_admin(user, kw[kwarg]),
+    )
+
+
+# Every named URL of the portal and the rule that guards it. Keep this table sorted by app.
+URL_RULES: dict[str, Rule] = {
+    # Project-level pages
+    "landing": PUBLIC,
+    "healthz": PUBLIC,
+    "set_language": PUBLIC,
+    "home": SIGNED_IN,
+    # Role home pages
+    "portfolio:home": SIGNED_IN,
+    "activities:manage": ANY_PROGRAMME_ADMIN,
+    "certificates:review_home": ANY_REVIEWER,
+    "certificates:overview": CENTRAL_STAFF,
+    # Accounts (django-allauth): the entrance is public, managing an account needs a login.
+    "account_signup": PUBLIC,
+    "account_login": PUBLIC,
+    "account_logout": PUBLIC,
+    "account_inactive": PUBLIC,
+    "account_email_verification_sent": PUBLIC,
+    "account_confirm_email": PUBLIC,
+    "account_reset_password": PUBLIC,
+    "account_reset_password_done": PUBLIC,
+    "account_reset_password_from_key": PUBLIC,
+    "account_reset_password_from_key_done": PUBLIC,
+    "account_confirm_login_code": PUBLIC,
+    "account_reauthenticate": SIGNED_IN,
+    "account_change_password": SIGNED_IN,
+    "account_set_password": SIGNED_IN,
+    "account_email": SIGNED_IN,
+    # The Django admin's own login page; the rest of the site is the namespace rule below.
+    "admin:login": PUBLIC,
+}
+
+NAMESPACE_RULES: dict[str, Rule] = {
+    "admin": STAFF,
+}
+
+
+def rule_for(view_name: str | None) -> Rule | None:
+    """The declared rule for a view name, or None when it has none (and is refused)."""
+    if not view_name:
+        return None
+    if view_name in URL_RULES:
+        return URL_RULES[view_name]
+    namespace = view_name.rpartition(":")[0]
+    while namespace:
+        if namespace in NAMESPACE_RULES:
+            return NAMESPACE_RULES[namespace]
+        namespace = namespace.rpartition(":")[0]
+    return None
+
+
+# --- URL inventory -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UrlEntry:
+    view_name: str  # as request.resolver_match.view_name gives it
+    named: bool
+    route: str
+    callback: Callable[..., Any]
+
+
+def _func_path(callback: Callable[..., Any]) -> str:
+    """The dotted path Django's resolver uses as the view name of an unnamed pattern."""
+    func = getattr(callback, "view_class", callback)
+    if not hasattr(func, "__name__"):
+        return f"{func.__class__.__module__}.{func.__class__.__name__}"
+    return f"{func.__module__}.{func.__name__}"
+
+
+def iter_urls(urlconf: Any = None) -> Iterator[UrlEntry]:
+    """Every URL pattern the resolver knows, with its full view name ('ns:name')."""
+
+    def walk(resolver: URLResolver, namespace: str | None, prefix: str) -> Iterator[UrlEntry]:
+        for pattern in resolver.url_patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace
+                inner = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+                yield from walk(pattern, inner, route)
+            elif isinstance(pattern, URLPattern):
+                name = pattern.name or _func_path(pattern.callback)
+                view_name = f"{namespace}:{name}" if namespace else name
+                yield UrlEntry(view_name, bool(pattern.name), route, pattern.callback)
+
+    yield from walk(get_resolver(urlconf), None, "")
+
+
+def undeclared_urls(urlconf: Any = None) -> list[UrlEntry]:
+    """URL patterns that have no access rule: each is a bug (and is refused at run time)."""
+    return [entry for entry in iter_urls(urlconf) if rule_for(entry.view_name) is None]
+
+
+# --- Enforcement ---------------------------------------------------------------------------------
+
+
+class AccessPolicyMiddleware:
+    """Applies URL_RULES to every request that reaches a view.
+
+    Runs after Django's LoginRequiredMiddleware, which sends anonymous visitors of non-public
+    views to the login page. This middleware refuses what the declared rule does not allow,
+    and anything without a rule at all.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> Any:
+        match = request.resolver_match
+        rule = rule_for(match.view_name if match else None)
+        if rule is None:
+            raise PermissionDenied("No access rule is declared for this address.")
+        if rule.public:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not rule.allows(request.user, view_kwargs):
+            raise PermissionDenied
+        return None

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def minutes(value: timedelta | None) -> int:
+    """Whole minutes in a timedelta, rounded up (a lockout of 90 s reads as 2 minutes)."""
+    if not value:
+        return 0
+    return -(-int(value.total_seconds()) // 60)

@@ -1,0 +1,64 @@
+"""Project-level pages: the public landing page, the role dispatcher, health and errors."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from activities.models import StudyProgramme
+from cil.policy import roles_of
+
+
+@login_not_required
+@require_GET
+def landing(request: HttpRequest) -> HttpResponse:
+    """What the certificate is, for anyone, and the programmes that offer it."""
+    programmes = StudyProgramme.objects.select_related("faculty").order_by("name_en")
+    return render(request, "cil/landing.html", {"programmes": programmes})
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Send a signed-in user to the home page of their main role."""
+    roles = roles_of(request.user)
+    if roles.administers_any:
+        return redirect("activities:manage")
+    if roles.reviews_any:
+        return redirect("certificates:review_home")
+    if roles.is_central_staff:
+        return redirect("certificates:overview")
+    return redirect("portfolio:home")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database readiness for load balancers: 200 when healthy, 503 when not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = {"status": "ok", "vendor": connection.vendor}
+        healthy = True
+    except DatabaseError as exc:
+        database = {"status": "error", "error": exc.__class__.__name__}
+        healthy = False
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": {"database": database}},
+        status=200 if healthy else 503,
+    )
+
+
+@login_not_required
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the portal needs, when they are missing.
+#   scripts/system-deps.sh run    - what `make run` needs (gettext for compiled messages)
+#   scripts/system-deps.sh test   - what `make test` needs (also PostgreSQL 15, Chromium, fonts)
+#   scripts/system-deps.sh PKG... - those packages
+set -euo pipefail
+
+want=()
+need() { # need COMMAND-OR-PATH PACKAGE
+  if [[ "$1" == /* ]]; then [[ -e "$1" ]] || want+=("$2"); else command -v "$1" >/dev/null || want+=("$2"); fi
+}
+
+for arg in "$@"; do
+  case "$arg" in
+    run)
+      need msgfmt gettext
+      need node nodejs
+      need npm npm
+      ;;
+    test)
+      need msgfmt gettext
+      need node nodejs
+      need npm npm
+      need chromium chromium
+      need /usr/lib/postgresql/15/bin/initdb postgresql-15
+      need /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core
+      ;;
+    *) want+=("$arg") ;;
+  esac
+done
+
+[[ ${#want[@]} -eq 0 ]] && exit 0
+echo "Installing system packages: ${want[*]}"
+if [[ $(id -u) -eq 0 ]]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+  sudo apt-get update -qq
+  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+else
+  echo "Please install these Debian packages first: sudo apt-get install ${want[*]}" >&2
+  exit 1
+fi
