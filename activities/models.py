@@ -18,14 +18,14 @@ class BilingualNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         if (get_language() or "en").startswith("nb") and self.name_nb:
             return self.name_nb
         return self.name_en
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Faculty(BilingualNameMixin):
@@ -133,4 +133,4 @@ class ProgrammeRole(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()} – {self.programme.code}"
+        return f"{self.user}, {self.get_role_display()}, {self.programme.code}"

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "k3y-" + "9f8e7d6c5b4a3210" * 4,
+    "DJANGO_ALLOWED_HOSTS": "cil.uni.example",
+    "SITE_URL": "https://cil.uni.example",
+    "EMAIL_URL": "smtp://mail.uni.example:587",
+    "MEDIA_ROOT": "/var/lib/cil/media",
+}
+
+
+def test_deploy_check_reports_nothing_with_production_settings() -> None:
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_secret_key_is_required_when_debug_is_off() -> None:
+    env = {k: v for k, v in PRODUCTION.items() if k != "DJANGO_SECRET_KEY"}
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_a_malformed_setting_fails_loudly_at_start() -> None:
+    result = run_manage("check", **{**PRODUCTION, "AXES_FAILURE_LIMIT": "five"})
+    assert result.returncode != 0
+    assert "invalid literal for int()" in result.stderr
+
+
+def test_models_and_migrations_agree() -> None:
+    result = run_manage("makemigrations", "--check", "--dry-run", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr

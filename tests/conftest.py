@@ -1,0 +1,151 @@
+"""Shared fixtures: the personas every access test uses, and the browser set-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from activities.models import ProgrammeRole, StudyProgramme
+from cil.models import User
+from tests.factories import ProgrammeFactory, ProgrammeRoleFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from
+# such a thread unless told that this is deliberate. The ORM calls in browser tests are the
+# test's own set-up and assertions, never concurrent with the loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# live_server serves static files from the finders, which know no hashed (manifest) names.
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    db = settings.DATABASES["default"]
+    where = db.get("HOST") or db.get("OPTIONS", {}).get("host") or db.get("NAME")
+    return [f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({where})", f"chromium: {CHROMIUM}"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_postgresql(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    """The suite runs on PostgreSQL, as production does; `make test` starts one."""
+    if connection.vendor != "postgresql" and not os.environ.get("CIL_ALLOW_SQLITE_TESTS"):
+        pytest.exit(
+            "The test suite needs PostgreSQL: run `make test`, or set DATABASE_URL.", returncode=3
+        )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """allauth keeps its rate limits in the cache; no test may inherit another's."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings: pytest.FixtureRequest) -> None:
+    settings.LANGUAGE_CODE = "en"
+
+
+# --- Personas -------------------------------------------------------------------------------
+
+
+@dataclass
+class Personas:
+    programme_p: StudyProgramme
+    programme_q: StudyProgramme
+    student_a: User
+    student_b: User
+    admin_p: User
+    admin_q: User
+    reviewer_p: User
+    central: User
+    superuser: User
+
+    def as_dict(self) -> dict[str, User | None]:
+        return {
+            "anonymous": None,
+            "student_a": self.student_a,
+            "student_b": self.student_b,
+            "admin_p": self.admin_p,
+            "admin_q": self.admin_q,
+            "reviewer_p": self.reviewer_p,
+            "central": self.central,
+            "superuser": self.superuser,
+        }
+
+
+ROLE_NAMES = [
+    "anonymous",
+    "student_a",
+    "student_b",
+    "admin_p",
+    "admin_q",
+    "reviewer_p",
+    "central",
+    "superuser",
+]
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    programme_p = ProgrammeFactory(code="nursing", name_en="Nursing", name_nb="Sykepleie")
+    programme_q = ProgrammeFactory(
+        code="medicine", name_en="Medicine", name_nb="Medisin", min_abroad=0
+    )
+    admin_p = ProgrammeRoleFactory(
+        programme=programme_p, role=ProgrammeRole.Role.ADMINISTRATOR, user__full_name="Admin P"
+    ).user
+    admin_q = ProgrammeRoleFactory(
+        programme=programme_q, role=ProgrammeRole.Role.ADMINISTRATOR, user__full_name="Admin Q"
+    ).user
+    reviewer_p = ProgrammeRoleFactory(
+        programme=programme_p, role=ProgrammeRole.Role.REVIEWER, user__full_name="Reviewer P"
+    ).user
+    return Personas(
+        programme_p=programme_p,
+        programme_q=programme_q,
+        student_a=UserFactory(full_name="Student A"),
+        student_b=UserFactory(full_name="Student B"),
+        admin_p=admin_p,
+        admin_q=admin_q,
+        reviewer_p=reviewer_p,
+        central=UserFactory(full_name="Central Staff", is_central_staff=True),
+        superuser=UserFactory(full_name="Super User", is_superuser=True, is_staff=True),
+    )
+
+
+# --- Browser --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Debian's Chromium, never a downloaded browser; quiet on a machine with no internet."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-gpu",
+        ],
+    }

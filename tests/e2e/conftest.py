@@ -1,0 +1,87 @@
+"""Browser journeys: every page a test visits must pass axe-core with no violation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urldefrag
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Page
+
+from tests.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.e2e
+
+_axe = Axe()
+
+
+class Visit:
+    """A page in the live portal, checked with axe-core after every navigation."""
+
+    def __init__(self, page: Page, base_url: str, name: str) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.name = re.sub(r"[^\w.-]+", "-", name)
+        self.visited: list[str] = []
+        self.checked: set[str] = set()
+        self.shots = 0
+        page.on(
+            "framenavigated",
+            lambda frame: frame == page.main_frame and self.visited.append(urldefrag(frame.url)[0]),
+        )
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.base_url + path)
+        self.check()
+
+    def check(self, label: str = "") -> None:
+        """Run axe-core on the page as it is now; fail on any violation; keep a screenshot."""
+        self.page.wait_for_load_state("load")
+        results = _axe.run(self.page)
+        assert results.violations_count == 0, (
+            f"axe found violations on {self.page.url}:\n{results.generate_report()}"
+        )
+        self.checked.add(urldefrag(self.page.url)[0])
+        self.shots += 1
+        shot = ARTIFACTS / "screenshots" / f"{self.name}-{self.shots:02d}{label}.png"
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(shot), full_page=True)
+
+    def unchecked(self) -> list[str]:
+        return [url for url in self.visited if url not in self.checked and url != "about:blank"]
+
+
+@pytest.fixture
+def visit(page: Page, live_server, request: pytest.FixtureRequest) -> Iterator[Visit]:
+    page.set_default_timeout(10_000)
+    v = Visit(page, live_server.url, request.node.name)
+    yield v
+    assert v.unchecked() == [], "pages visited without an axe check"
+
+
+@pytest.fixture
+def phone(browser, live_server, request: pytest.FixtureRequest) -> Iterator[Visit]:
+    """A phone-sized page, as most students use the portal."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    v = Visit(page, live_server.url, request.node.name + "-phone")
+    yield v
+    context.close()
+    assert v.unchecked() == [], "pages visited without an axe check"
+
+
+def sign_in_as(visit: Visit, user) -> None:
+    """Put a session for `user` into the browser, as if they had signed in."""
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    visit.page.context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": visit.base_url}]
+    )

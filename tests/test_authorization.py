@@ -1,0 +1,174 @@
+"""Every URL, requested as every role, answers as this table says.
+
+The table is written from the users' point of view and independently of cil/policy.py, so a
+rule changed by mistake shows up here. A URL pattern missing from the table fails the suite,
+and so does a pattern missing from the policy (see test_undeclared_url_is_caught_everywhere).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.core import checks
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from cil.policy import iter_urls
+from tests.conftest import ROLE_NAMES, Personas
+
+OK = "ok"  # 200
+LOGIN = "login"  # redirected to the login page
+DENIED = "denied"  # 403
+NOT_ALLOWED = "not allowed"  # 405: a POST-only address opened with GET
+REDIRECT = "redirect"  # sent on to another page, not the login page
+STAFF_OK = "admin"  # Django admin answered as it does for staff (page, 302 or 404; never 403)
+
+STUDENTS = ("student_a", "student_b")
+
+
+@dataclass(frozen=True)
+class Expect:
+    outcomes: dict[str, str]
+
+    @classmethod
+    def of(cls, default: str, anonymous: str | None = None, **per_role: str) -> Expect:
+        outcomes = dict.fromkeys(ROLE_NAMES, default)
+        if anonymous is not None:
+            outcomes["anonymous"] = anonymous
+        outcomes.update(per_role)
+        return cls(outcomes)
+
+
+PUBLIC_PAGE = Expect.of(OK)
+SIGNED_IN_PAGE = Expect.of(OK, anonymous=LOGIN)
+ADMIN_HOME = Expect.of(DENIED, anonymous=LOGIN, admin_p=OK, admin_q=OK, superuser=OK)
+REVIEWER_HOME = Expect.of(DENIED, anonymous=LOGIN, reviewer_p=OK, superuser=OK)
+CENTRAL_HOME = Expect.of(DENIED, anonymous=LOGIN, central=OK, superuser=OK)
+DJANGO_ADMIN = Expect.of(DENIED, anonymous=LOGIN, superuser=STAFF_OK)
+# allauth sends signed-in users away from the entrance pages (sign in, sign up).
+ENTRANCE_PAGE = Expect.of(REDIRECT, anonymous=OK)
+
+EXPECTED: dict[str, Expect] = {
+    "landing": PUBLIC_PAGE,
+    "healthz": PUBLIC_PAGE,
+    "set_language": Expect.of(REDIRECT),  # GET changes nothing and goes back
+    "home": Expect.of(REDIRECT, anonymous=LOGIN),
+    "portfolio:home": SIGNED_IN_PAGE,
+    "activities:manage": ADMIN_HOME,
+    "certificates:review_home": REVIEWER_HOME,
+    "certificates:overview": CENTRAL_HOME,
+    "account_login": ENTRANCE_PAGE,
+    "account_signup": ENTRANCE_PAGE,
+    "account_logout": Expect.of(OK, anonymous=REDIRECT),  # a confirmation page; logout is a POST
+    "account_inactive": PUBLIC_PAGE,
+    "account_email_verification_sent": PUBLIC_PAGE,
+    "account_confirm_email": PUBLIC_PAGE,  # an unknown key shows "link expired or invalid"
+    # Login by code is off: allauth sends everyone on (anonymous visitors to the login page).
+    "account_confirm_login_code": Expect.of(REDIRECT, anonymous=LOGIN),
+    "account_reset_password": PUBLIC_PAGE,
+    "account_reset_password_done": PUBLIC_PAGE,
+    "account_reset_password_from_key": PUBLIC_PAGE,  # an unknown key shows "bad token"
+    "account_reset_password_from_key_done": PUBLIC_PAGE,
+    "account_reauthenticate": SIGNED_IN_PAGE,
+    "account_change_password": SIGNED_IN_PAGE,
+    "account_set_password": Expect.of(REDIRECT, anonymous=LOGIN),  # users have a password
+    "account_email": SIGNED_IN_PAGE,
+    "admin:login": Expect.of(OK, superuser=REDIRECT),
+    "admin:logout": Expect.of(DENIED, anonymous=LOGIN, superuser=NOT_ALLOWED),
+    # Without its query parameters the admin's autocomplete refuses everyone, staff included.
+    "admin:autocomplete": Expect.of(DENIED, anonymous=LOGIN),
+    # django-axes keeps its records read-only in the admin: nobody may add one by hand.
+    "admin:axes_*_add": Expect.of(DENIED, anonymous=LOGIN),
+    "admin:*": DJANGO_ADMIN,
+}
+
+# Values for the URL parameters of every pattern; none of them names a real object unless a
+# table entry's persona set-up creates it.
+SAMPLE_KWARGS = {
+    "app_label": "cil",
+    "object_id": "999999",
+    "id": "999999",
+    "content_type_id": "1",
+    "url": "no-such-page",
+    "key": "no-such-key",
+    "uidb36": "0",
+}
+
+
+def expectation_for(view_name: str) -> Expect | None:
+    if view_name in EXPECTED:
+        return EXPECTED[view_name]
+    for pattern, expect in EXPECTED.items():
+        if "*" in pattern and fnmatch.fnmatchcase(view_name, pattern):
+            return expect
+    return None
+
+
+def unlisted_urls(urlconf: str | None = None) -> list[str]:
+    return sorted({e.view_name for e in iter_urls(urlconf) if expectation_for(e.view_name) is None})
+
+
+def sample_path(route: str) -> str:
+    """A concrete path for a route, its parameters filled from SAMPLE_KWARGS."""
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: SAMPLE_KWARGS[m.group(1)], route)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: SAMPLE_KWARGS[m.group(1)], path)
+    return "/" + path.replace("^", "").replace("$", "")
+
+
+def outcome_of(response, login_urls: tuple[str, ...]) -> str:
+    status = response.status_code
+    if status in (301, 302):
+        return LOGIN if response["Location"].startswith(login_urls) else REDIRECT
+    return {200: OK, 403: DENIED, 405: NOT_ALLOWED}.get(status, f"HTTP {status}")
+
+
+def test_every_url_is_in_the_table() -> None:
+    assert unlisted_urls() == [], "Add these URLs to EXPECTED in tests/test_authorization.py"
+
+
+@pytest.mark.django_db
+def test_every_url_answers_every_role_as_declared(personas: Personas) -> None:
+    # Django's admin sends anonymous visitors to its own login page, the rest of the site to ours.
+    login_urls = (reverse("account_login"), reverse("admin:login"))
+    clients = {}
+    for role, user in personas.as_dict().items():
+        client = Client()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        clients[role] = client
+
+    mismatches = []
+    checked = 0
+    for entry in iter_urls():
+        expect = expectation_for(entry.view_name)
+        path = sample_path(entry.route)
+        for role, client in clients.items():
+            wanted = expect.outcomes[role]
+            got = outcome_of(client.get(path), login_urls)
+            ok = got not in (DENIED, LOGIN) if wanted == STAFF_OK else got == wanted
+            if not ok:
+                mismatches.append(f"{entry.view_name} {path} as {role}: wanted {wanted}, got {got}")
+            checked += 1
+    assert not mismatches, "\n".join(mismatches)
+    assert checked >= 8 * 20  # every role against every URL; guards against an empty walk
+
+
+def _undeclared_view(request):  # pragma: no cover - the policy refuses it before it runs
+    raise AssertionError("an undeclared view must never run")
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="tests.urls_with_undeclared")
+def test_undeclared_url_is_caught_everywhere(personas: Personas) -> None:
+    # The table test would fail ...
+    assert unlisted_urls() == ["undeclared-page"]
+    # ... the system check reports it ...
+    errors = [e for e in checks.run_checks(tags=[checks.Tags.urls]) if e.id == "cil.E002"]
+    assert [e.msg for e in errors] == ["URL 'undeclared-page' (undeclared/) has no access rule."]
+    # ... and at run time it is refused even to a superuser.
+    client = Client()
+    client.force_login(personas.superuser, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get("/undeclared/").status_code == 403
