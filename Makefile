@@ -47,6 +47,7 @@ setup: $(VENV)/.deps-run assets messages
 run: SYSTEM_DEPS = run
 run: system-deps setup
 	DJANGO_DEBUG=true $(MANAGE) migrate --noinput -v 0
+	DJANGO_DEBUG=true $(MANAGE) createcachetable
 	DJANGO_DEBUG=true $(MANAGE) seed_demo
 	DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
 

@@ -99,7 +99,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# The default cache is a database table, shared by every server process (allauth's rate limits
+# live there); a deployment may point CACHE_URL at Redis or Memcached instead.
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://cil_cache")}
 
 AUTH_USER_MODEL = "cil.User"
 AUTHENTICATION_BACKENDS = [
