@@ -40,7 +40,7 @@ system-deps:
 
 messages: $(VENV)/.deps-run
 	@command -v msgfmt >/dev/null || scripts/system-deps.sh gettext
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	DJANGO_DEBUG=true $(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 setup: $(VENV)/.deps-run assets messages
 
@@ -66,7 +66,7 @@ format: $(VENV)/.deps-dev
 	$(BIN)/ruff format .
 
 migrations-check: $(VENV)/.deps-run
-	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles test-artifacts

@@ -32,7 +32,7 @@ if [[ -z "${DATABASE_URL:-}" ]]; then
 fi
 
 echo "== migrations check"
-$BIN/python manage.py makemigrations --check --dry-run -v 0
+DJANGO_DEBUG=true $BIN/python manage.py makemigrations --check --dry-run -v 0
 
 echo "== pytest"
 $BIN/python -m pytest "$@"

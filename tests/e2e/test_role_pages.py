@@ -58,3 +58,41 @@ def test_public_pages_on_a_phone(phone, language: str) -> None:
     menu = {"en": "Show or hide the menu", "nb": "Vis eller skjul menyen"}[language]
     phone.page.get_by_role("button", name=menu).click()
     expect(phone.page.locator("#main-nav")).to_be_visible()
+
+
+@pytest.mark.parametrize("language", ["en", "nb"])
+def test_error_and_lockout_pages_explain_what_happened(
+    visit, personas: Personas, settings, language: str
+) -> None:
+    page = visit.page
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": visit.base_url}]
+    )
+    texts = {
+        "en": ("Page not found", "Access denied", "Too many failed log-in attempts", "Sign In"),
+        "nb": (
+            "Fant ikke siden",
+            "Ingen tilgang",
+            "For mange mislykkede innloggingsforsøk",
+            "Logg inn",
+        ),
+    }[language]
+
+    visit.goto("/no-such-page/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(texts[0])
+
+    sign_in_as(visit, personas.student_a)
+    visit.goto("/manage/")  # a student on an administrator's page
+    expect(page.get_by_role("heading", level=1)).to_have_text(texts[1])
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": visit.base_url}]
+    )
+
+    visit.goto("/accounts/login/")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        page.locator("#id_login").fill(personas.student_b.email)
+        page.locator("#id_password").fill("not-the-password")
+        page.get_by_role("button", name=texts[3]).click()
+        visit.check()
+    expect(page.get_by_role("heading", level=1)).to_have_text(texts[2])
