@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from activities.rules import RuleSet, Substitution
+
 
 class BilingualNameMixin(models.Model):
     """A name kept in English and Norwegian bokmål; `name` gives the one for the active language."""
@@ -92,6 +94,17 @@ class StudyProgramme(BilingualNameMixin):
     )
     career_course_required = models.BooleanField(_("career course required"), default=False)
     presentation_required = models.BooleanField(_("final presentation required"), default=True)
+    # Activity sizes, as Lund's humanities faculty uses them: {"A": 1, "B": 2} asks for one A
+    # and two B; a substitution [{"size": "C", "count": 3, "replaces": "B"}] lets three C
+    # stand in for one B. Both empty for programmes that do not size their activities.
+    size_requirements = models.JSONField(_("required activity sizes"), default=dict, blank=True)
+    size_substitutions = models.JSONField(_("size substitutions"), default=list, blank=True)
+    report_min_words = models.PositiveSmallIntegerField(
+        _("final report: minimum words"), default=500
+    )
+    report_max_words = models.PositiveSmallIntegerField(
+        _("final report: maximum words"), default=1000
+    )
 
     objects = StudyProgrammeQuerySet.as_manager()
 
@@ -99,6 +112,30 @@ class StudyProgramme(BilingualNameMixin):
         verbose_name = _("study programme")
         verbose_name_plural = _("study programmes")
         ordering = ["name_en"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    min_home__lte=models.F("min_activities") - models.F("min_abroad")
+                ),
+                name="home_and_abroad_within_activities",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(report_min_words__lte=models.F("report_max_words")),
+                name="report_word_range_in_order",
+            ),
+        ]
+
+    def ruleset(self) -> RuleSet:
+        """The programme's rules as the rules engine reads them."""
+        return RuleSet(
+            min_activities=self.min_activities,
+            min_home=self.min_home,
+            min_abroad=self.min_abroad,
+            career_course_required=self.career_course_required,
+            presentation_required=self.presentation_required,
+            size_requirements=self.size_requirements or {},
+            substitutions=tuple(Substitution(**sub) for sub in self.size_substitutions or ()),
+        )
 
 
 class ProgrammeRole(models.Model):

@@ -29,6 +29,7 @@ class DemoAccount:
 FACULTIES = [
     ("health", "Faculty of Health Sciences", "Fakultet for helsevitenskap"),
     ("social", "Faculty of Social Sciences", "Fakultet for samfunnsvitenskap"),
+    ("humanities", "Faculty of Humanities", "Det humanistiske fakultet"),
 ]
 
 # Three programmes with different rules, as real ones differ.
@@ -69,6 +70,20 @@ PROGRAMMES = [
         "presentation_required": False,
         "signup_open": False,
     },
+    {
+        # Like Lund's humanities: sized activities, one A and two B; three C replace one B.
+        "code": "languages",
+        "faculty": "humanities",
+        "name_en": "Bachelor's Programme in Languages and Cultures",
+        "name_nb": "Bachelorprogram i språk og kultur",
+        "min_activities": 3,
+        "min_home": 1,
+        "min_abroad": 0,
+        "career_course_required": False,
+        "presentation_required": True,
+        "size_requirements": {"A": 1, "B": 2},
+        "size_substitutions": [{"size": "C", "count": 3, "replaces": "B"}],
+    },
 ]
 
 ADMIN = ProgrammeRole.Role.ADMINISTRATOR
@@ -81,8 +96,8 @@ ACCOUNTS = [
     DemoAccount(
         "kari.admin@uni.example",
         "Kari Nordmann",
-        "certificate administrator, Nursing",
-        roles=(("nursing", ADMIN),),
+        "certificate administrator, Nursing and Languages",
+        roles=(("nursing", ADMIN), ("languages", ADMIN)),
     ),
     DemoAccount(
         "lars.admin@uni.example",

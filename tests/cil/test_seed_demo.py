@@ -47,7 +47,13 @@ def test_seed_demo_programmes_have_different_rules(settings) -> None:
     assert (nursing.min_home, nursing.min_abroad, nursing.career_course_required) == (1, 1, True)
     # Like Lund: going abroad is optional.
     assert medicine.min_abroad == 0
-    assert StudyProgramme.objects.values("faculty").distinct().count() == 2
+    # Like Lund's humanities: sized activities.
+    languages = StudyProgramme.objects.get(code="languages").ruleset()
+    assert dict(languages.size_requirements) == {"A": 1, "B": 2}
+    assert [vars(sub) for sub in languages.substitutions] == [
+        {"size": "C", "count": 3, "replaces": "B"}
+    ]
+    assert StudyProgramme.objects.values("faculty").distinct().count() >= 2
 
 
 @pytest.mark.django_db
