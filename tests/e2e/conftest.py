@@ -85,3 +85,10 @@ def sign_in_as(visit: Visit, user) -> None:
     visit.page.context.add_cookies(
         [{"name": cookie.key, "value": cookie.value, "url": visit.base_url}]
     )
+
+
+def prefer_language(visit: Visit, language: str) -> None:
+    """Set the language cookie Django's set_language would set."""
+    visit.page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": visit.base_url}]
+    )

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import Personas
-from tests.e2e.conftest import sign_in_as
+from tests.e2e.conftest import prefer_language, sign_in_as
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,9 +25,7 @@ def test_each_role_lands_on_its_own_home_page(
     visit, personas: Personas, persona: str, language: str
 ) -> None:
     path, heading_en, heading_nb = HOMES[persona]
-    visit.page.context.add_cookies(
-        [{"name": "django_language", "value": language, "url": visit.base_url}]
-    )
+    prefer_language(visit, language)
     sign_in_as(visit, getattr(personas, persona))
     visit.goto("/home/")
     assert visit.page.url == visit.base_url + path
@@ -49,9 +47,7 @@ def test_administrator_sees_own_programme_and_its_resource_group(visit, personas
 
 @pytest.mark.parametrize("language", ["en", "nb"])
 def test_public_pages_on_a_phone(phone, language: str) -> None:
-    phone.page.context.add_cookies(
-        [{"name": "django_language", "value": language, "url": phone.base_url}]
-    )
+    prefer_language(phone, language)
     for path in ("/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"):
         phone.goto(path)
     # The menu opens with the toggler on a small screen.
@@ -65,9 +61,7 @@ def test_error_and_lockout_pages_explain_what_happened(
     visit, personas: Personas, settings, language: str
 ) -> None:
     page = visit.page
-    page.context.add_cookies(
-        [{"name": "django_language", "value": language, "url": visit.base_url}]
-    )
+    prefer_language(visit, language)
     texts = {
         "en": ("Page not found", "Access denied", "Too many failed log-in attempts", "Sign In"),
         "nb": (
@@ -85,9 +79,7 @@ def test_error_and_lockout_pages_explain_what_happened(
     visit.goto("/manage/")  # a student on an administrator's page
     expect(page.get_by_role("heading", level=1)).to_have_text(texts[1])
     page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": "django_language", "value": language, "url": visit.base_url}]
-    )
+    prefer_language(visit, language)
 
     visit.goto("/accounts/login/")
     for _ in range(settings.AXES_FAILURE_LIMIT):
