@@ -49,7 +49,9 @@ run: system-deps setup
 	DJANGO_DEBUG=true $(MANAGE) migrate --noinput -v 0
 	DJANGO_DEBUG=true $(MANAGE) createcachetable
 	DJANGO_DEBUG=true $(MANAGE) seed_demo
-	DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:8000 with a background worker for mail; Ctrl+C stops both."
+	DJANGO_DEBUG=true $(MANAGE) db_worker --interval 2 & trap 'kill $$! 2>/dev/null' EXIT; \
+	  DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
 
 dev-setup: $(VENV)/.deps-dev assets messages
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from activities.models import Faculty, ProgrammeRole, StudyProgramme
+from activities.models import Activity, ActivityProposal, Faculty, ProgrammeRole, StudyProgramme
 
 
 @admin.register(Faculty)
@@ -20,3 +20,26 @@ class StudyProgrammeAdmin(admin.ModelAdmin):
     list_filter = ["faculty", "signup_open"]
     search_fields = ["code", "name_en", "name_nb"]
     inlines = [ProgrammeRoleInline]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    """For looking things up; administrators work in the portal, where changes are audited."""
+
+    list_display = ["title_en", "programme", "location", "category", "archived_at"]
+    list_filter = ["location", "category", "programme"]
+    search_fields = ["title_en", "title_nb"]
+    readonly_fields = ["archived_at", "private_to", "created_by", "created_at", "updated_at"]
+    filter_horizontal = ["programmes"]
+
+
+@admin.register(ActivityProposal)
+class ActivityProposalAdmin(admin.ModelAdmin):
+    list_display = ["title", "programme", "student", "status", "created_at"]
+    list_filter = ["status", "programme"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # decisions are made in the portal, where the student is told
+
+    def has_add_permission(self, request) -> bool:
+        return False

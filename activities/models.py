@@ -10,6 +10,49 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.rules import RuleSet, Substitution
 
+# The reflection questions of the source documents (Lund toolkit): asked after each activity,
+# and used as the headings of the final report. Programmes may edit them.
+DEFAULT_ACTIVITY_QUESTIONS = [
+    {
+        "en": "How has your participation contributed to an expansion of your global perspective "
+        "in relation to your education and your future profession?",
+        "nb": "Hvordan har deltakelsen bidratt til å utvide ditt globale perspektiv med tanke på "
+        "utdanningen din og ditt framtidige yrke?",
+    },
+    {
+        "en": "How can the experience be applied in different cross-cultural situations?",
+        "nb": "Hvordan kan erfaringen brukes i ulike tverrkulturelle situasjoner?",
+    },
+]
+DEFAULT_REPORT_QUESTIONS = [
+    DEFAULT_ACTIVITY_QUESTIONS[0],
+    {
+        "en": "What has your participation taught you in relation to your education and future "
+        "profession?",
+        "nb": "Hva har deltakelsen lært deg med tanke på utdanningen din og ditt framtidige yrke?",
+    },
+    DEFAULT_ACTIVITY_QUESTIONS[1],
+    {
+        "en": "What has been most rewarding and interesting about collecting international merits?",
+        "nb": "Hva har vært mest givende og interessant med å samle internasjonale meritter?",
+    },
+]
+
+
+def default_activity_questions() -> list[dict[str, str]]:
+    return [dict(q) for q in DEFAULT_ACTIVITY_QUESTIONS]
+
+
+def default_report_questions() -> list[dict[str, str]]:
+    return [dict(q) for q in DEFAULT_REPORT_QUESTIONS]
+
+
+def _in_language(en: str, nb: str) -> str:
+    """The bokmål text when bokmål is active and the text exists, else the English one."""
+    if (get_language() or "en").startswith("nb") and nb:
+        return nb
+    return en
+
 
 class BilingualNameMixin(models.Model):
     """A name kept in English and Norwegian bokmål; `name` gives the one for the active language."""
@@ -25,9 +68,7 @@ class BilingualNameMixin(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "en").startswith("nb") and self.name_nb:
-            return self.name_nb
-        return self.name_en
+        return _in_language(self.name_en, self.name_nb)
 
 
 class Faculty(BilingualNameMixin):
@@ -49,6 +90,23 @@ class StudyProgrammeQuerySet(models.QuerySet["StudyProgramme"]):
         if user.is_superuser:
             return self.all()
         return self.filter(roles__user=user, roles__role=ProgrammeRole.Role.REVIEWER)
+
+    def offering_certificate(self) -> StudyProgrammeQuerySet:
+        """Programmes shown to the public: with their catalogue size, in name order."""
+        return (
+            self.select_related("faculty")
+            .annotate(
+                activity_count=models.Count(
+                    "activities",
+                    filter=models.Q(
+                        activities__archived_at__isnull=True,
+                        activities__private_to__isnull=True,
+                    ),
+                    distinct=True,
+                )
+            )
+            .order_by("name_en")
+        )
 
     def with_group_counts(self) -> StudyProgrammeQuerySet:
         return self.annotate(
@@ -105,8 +163,30 @@ class StudyProgramme(BilingualNameMixin):
     report_max_words = models.PositiveSmallIntegerField(
         _("final report: maximum words"), default=1000
     )
+    # Lists of {"en": ..., "nb": ...}. A student's reflection and final report copy the
+    # questions they answered, so editing these never changes what was written before.
+    activity_questions = models.JSONField(
+        _("reflection questions after each activity"), default=default_activity_questions
+    )
+    report_questions = models.JSONField(
+        _("final report questions (headings)"), default=default_report_questions
+    )
 
     objects = StudyProgrammeQuerySet.as_manager()
+
+    # The certificate rules, as administrators edit them and the audit trail records them.
+    RULE_FIELDS = (
+        "signup_open",
+        "min_activities",
+        "min_home",
+        "min_abroad",
+        "career_course_required",
+        "presentation_required",
+        "report_min_words",
+        "report_max_words",
+        "size_requirements",
+        "size_substitutions",
+    )
 
     class Meta:
         verbose_name = _("study programme")
@@ -136,6 +216,21 @@ class StudyProgramme(BilingualNameMixin):
             size_requirements=self.size_requirements or {},
             substitutions=tuple(Substitution(**sub) for sub in self.size_substitutions or ()),
         )
+
+    @property
+    def sizes(self) -> list[str]:
+        """Every activity size the programme's rules name, in order."""
+        names = list(self.size_requirements or {})
+        for sub in self.size_substitutions or ():
+            if sub["size"] not in names:
+                names.append(sub["size"])
+        return names
+
+    def activity_question_texts(self) -> list[str]:
+        return [_in_language(q["en"], q.get("nb", "")) for q in self.activity_questions]
+
+    def report_question_texts(self) -> list[str]:
+        return [_in_language(q["en"], q.get("nb", "")) for q in self.report_questions]
 
 
 class ProgrammeRole(models.Model):
@@ -171,3 +266,316 @@ class ProgrammeRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}, {self.get_role_display()}, {self.programme.code}"
+
+
+class ProgrammePage(models.Model):
+    """The text of a programme's public page, in Markdown, written by its administrators."""
+
+    SECTIONS = {
+        "introduction": _("About the certificate"),
+        "signing_up": _("How to sign up"),
+        "portfolio": _("How the portfolio works"),
+        "leadership_statement": _("From the academic leadership"),
+        "employer_statement": _("To future employers"),
+        "contacts": _("Contacts"),
+    }
+
+    programme = models.OneToOneField(
+        StudyProgramme,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="page",
+        verbose_name=_("study programme"),
+    )
+    introduction_en = models.TextField(_("about the certificate (English)"), blank=True)
+    introduction_nb = models.TextField(_("about the certificate (Norwegian bokmål)"), blank=True)
+    signing_up_en = models.TextField(_("how to sign up (English)"), blank=True)
+    signing_up_nb = models.TextField(_("how to sign up (Norwegian bokmål)"), blank=True)
+    portfolio_en = models.TextField(_("how the portfolio works (English)"), blank=True)
+    portfolio_nb = models.TextField(_("how the portfolio works (Norwegian bokmål)"), blank=True)
+    leadership_statement_en = models.TextField(
+        _("statement from the academic leadership (English)"), blank=True
+    )
+    leadership_statement_nb = models.TextField(
+        _("statement from the academic leadership (Norwegian bokmål)"), blank=True
+    )
+    employer_statement_en = models.TextField(
+        _("statement to future employers (English)"), blank=True
+    )
+    employer_statement_nb = models.TextField(
+        _("statement to future employers (Norwegian bokmål)"), blank=True
+    )
+    contacts_en = models.TextField(_("contacts (English)"), blank=True)
+    contacts_nb = models.TextField(_("contacts (Norwegian bokmål)"), blank=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("programme page")
+        verbose_name_plural = _("programme pages")
+
+    def __str__(self) -> str:
+        return str(self.programme)
+
+    def sections(self) -> list[tuple[str, str, str]]:
+        """(key, heading, Markdown) for each section with text, in the active language."""
+        result = []
+        for key, heading in self.SECTIONS.items():
+            text = _in_language(getattr(self, f"{key}_en"), getattr(self, f"{key}_nb"))
+            if text.strip():
+                result.append((key, str(heading), text))
+        return result
+
+
+class Location(models.TextChoices):
+    # The values are the rules engine's (activities.rules.Location).
+    HOME = "home", _("at home")
+    ABROAD = "abroad", _("abroad")
+
+
+class Category(models.TextChoices):
+    LANGUAGE_CAFE = "language_cafe", _("language café or club")
+    MENTORING = "mentoring", _("mentoring international students")
+    GUEST_LECTURE = "guest_lecture", _("guest lecture on a global topic")
+    VIRTUAL_EXCHANGE = "virtual_exchange", _("virtual exchange")
+    EXCHANGE_STUDIES = "exchange_studies", _("exchange studies")
+    THESIS_ABROAD = "thesis_abroad", _("data collection or thesis work abroad")
+    SUMMER_COURSE = "summer_course", _("summer course")
+    CONFERENCE = "conference", _("conference or workshop")
+    SHORT_MOBILITY = "short_mobility", _("short-term mobility visit")
+    VOLUNTEER = "volunteer", _("volunteer work")
+    OTHER = "other", _("other")
+
+
+class Curriculum(models.TextChoices):
+    FORMAL = "formal", _("formal curriculum")
+    INFORMAL = "informal", _("informal curriculum")
+
+
+class Organiser(models.TextChoices):
+    INSTITUTION = "institution", _("the institution")
+    STUDENT_ORGANISATION = "student_organisation", _("a student organisation")
+    STUDENT = "student", _("the student")
+
+
+class ActivityQuerySet(models.QuerySet["Activity"]):
+    def current(self) -> ActivityQuerySet:
+        """Not archived: can be chosen for new entries."""
+        return self.filter(archived_at__isnull=True)
+
+    def public(self) -> ActivityQuerySet:
+        """In the catalogue: not archived, not accepted for one student only."""
+        return self.current().filter(private_to__isnull=True)
+
+    def offered_by(self, programme: StudyProgramme) -> ActivityQuerySet:
+        return self.filter(programmes=programme)
+
+    def available_to(self, student: Any, programme: StudyProgramme) -> ActivityQuerySet:
+        """What a student of the programme can choose: its catalogue and their own activities."""
+        return (
+            self.current()
+            .offered_by(programme)
+            .filter(models.Q(private_to__isnull=True) | models.Q(private_to=student))
+        )
+
+
+class Activity(models.Model):
+    """One international activity that counts towards the certificate.
+
+    The responsible programme's administrators edit it; it can be offered by more programmes
+    (an institution-wide international week). Archived activities are hidden from new choices
+    and never deleted: entries that point at them keep doing so.
+    """
+
+    programme = models.ForeignKey(
+        StudyProgramme,
+        on_delete=models.PROTECT,
+        related_name="owned_activities",
+        verbose_name=_("responsible study programme"),
+    )
+    programmes = models.ManyToManyField(
+        StudyProgramme,
+        related_name="activities",
+        verbose_name=_("offered by"),
+        help_text=_("The study programmes whose catalogue lists this activity."),
+    )
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_nb = models.CharField(_("title (Norwegian bokmål)"), max_length=200, blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_nb = models.TextField(_("description (Norwegian bokmål)"), blank=True)
+    evidence_en = models.TextField(
+        _("expected evidence (English)"),
+        blank=True,
+        help_text=_("What students upload to show they took part, e.g. a signed programme."),
+    )
+    evidence_nb = models.TextField(_("expected evidence (Norwegian bokmål)"), blank=True)
+    location = models.CharField(_("where"), max_length=10, choices=Location.choices)
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    credit_bearing = models.BooleanField(
+        _("credit bearing"), default=False, help_text=_("Gives ECTS credits.")
+    )
+    curriculum = models.CharField(
+        _("curriculum"), max_length=10, choices=Curriculum.choices, default=Curriculum.INFORMAL
+    )
+    organiser = models.CharField(
+        _("arranged by"), max_length=30, choices=Organiser.choices, default=Organiser.INSTITUTION
+    )
+    engagements_required = models.PositiveSmallIntegerField(
+        _("engagements that make one activity"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("E.g. 3 when three guest lectures on different dates count as one activity."),
+    )
+    size = models.CharField(
+        _("size"),
+        max_length=10,
+        blank=True,
+        help_text=_("Only for programmes that size their activities (e.g. A, B or C)."),
+    )
+    private_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="private_activities",
+        verbose_name=_("only for"),
+        help_text=_("Set when a proposal was accepted for this student only."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    # What describes an activity; everything else is bookkeeping set by the services.
+    EDITABLE_FIELDS = (
+        "title_en",
+        "title_nb",
+        "description_en",
+        "description_nb",
+        "evidence_en",
+        "evidence_nb",
+        "location",
+        "category",
+        "credit_bearing",
+        "curriculum",
+        "organiser",
+        "engagements_required",
+        "size",
+    )
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["title_en", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(engagements_required__gte=1), name="activity_engagements_min_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return _in_language(self.title_en, self.title_nb)
+
+    @property
+    def description(self) -> str:
+        return _in_language(self.description_en, self.description_nb)
+
+    @property
+    def evidence(self) -> str:
+        return _in_language(self.evidence_en, self.evidence_nb)
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class ActivityProposal(models.Model):
+    """An activity a student found themselves, waiting for the administrators' decision."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting decision")
+        ACCEPTED = "accepted", _("accepted into the catalogue")
+        ACCEPTED_FOR_STUDENT = "accepted_for_student", _("accepted for this student")
+        DECLINED = "declined", _("declined")
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="activity_proposals",
+        verbose_name=_("student"),
+    )
+    programme = models.ForeignKey(
+        StudyProgramme,
+        on_delete=models.CASCADE,
+        related_name="proposals",
+        verbose_name=_("study programme"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(
+        _("description"),
+        help_text=_("What you will do, when, and what makes it international."),
+    )
+    location = models.CharField(_("where"), max_length=10, choices=Location.choices)
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    organiser = models.CharField(
+        _("arranged by"), max_length=30, choices=Organiser.choices, default=Organiser.STUDENT
+    )
+    organiser_name = models.CharField(
+        _("organiser or host"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. the organisation you volunteer for, or the conference."),
+    )
+    link = models.URLField(_("web page"), blank=True, max_length=500)
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    activity = models.ForeignKey(
+        Activity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("activity"),
+    )
+    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("activity proposal")
+        verbose_name_plural = _("activity proposals")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="declined") | ~models.Q(reason=""),
+                name="declined_proposal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING

@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from activities.models import Faculty, ProgrammeRole, StudyProgramme
+from cil.demo_catalogue import seed_catalogue
 from cil.models import User
 
 DEMO_PASSWORD = "cil-demo-2026"  # noqa: S105 - documented in README; seed_demo refuses to run unless DEBUG
@@ -160,4 +161,8 @@ def seed() -> list[DemoAccount]:
         )
         for code, role in account.roles:
             ProgrammeRole.objects.get_or_create(user=user, programme=programmes[code], role=role)
+    # The catalogue reads as entered by an administrator, as real ones are; None would only
+    # mean the account was taken out of ACCOUNTS.
+    author = User.objects.filter(email="kari.admin@uni.example").first()
+    seed_catalogue(programmes, created_by=author)
     return ACCOUNTS

@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,4 +20,7 @@ class SignupForm(forms.Form):
 
     def signup(self, request: Any, user: Any) -> None:
         user.full_name = self.cleaned_data["full_name"].strip()
-        user.save(update_fields=["full_name"])
+        # Mail goes out in the language the person signed up in, until they switch.
+        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        user.language = language if language in dict(settings.LANGUAGES) else user.language
+        user.save(update_fields=["full_name", "language"])

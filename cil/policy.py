@@ -143,6 +143,16 @@ def programme_admin(kwarg: str = "code") -> Rule:
     )
 
 
+def programme_admin_or_central(kwarg: str = "code") -> Rule:
+    """Administrator of the programme in the URL, or central staff (who build the groups)."""
+    return Rule(
+        f"administrator of the programme in <{kwarg}>, or central staff",
+        lambda user, kw: is_programme_admin(user, kw[kwarg]) or is_central_staff(user),
+    )
+
+
+PROGRAMME_ADMIN = programme_admin()
+
 # Every named URL of the portal and the rule that guards it. Keep this table sorted by app.
 URL_RULES: dict[str, Rule] = {
     # Project-level pages
@@ -153,6 +163,31 @@ URL_RULES: dict[str, Rule] = {
     # Role home pages
     "portfolio:home": SIGNED_IN,
     "activities:manage": ANY_PROGRAMME_ADMIN,
+    # Programmes and the catalogue, for everyone
+    "activities:programmes": PUBLIC,
+    "activities:programme": PUBLIC,
+    "activities:catalogue": PUBLIC,
+    "activities:activity": PUBLIC,
+    # Students' proposals; each view shows only the signed-in student's own
+    "activities:propose": SIGNED_IN,
+    "activities:my_proposals": SIGNED_IN,
+    # A programme's administrators; the objects in the URL are looked up within the programme
+    "activities:manage_programme": PROGRAMME_ADMIN,
+    "activities:edit_rules": PROGRAMME_ADMIN,
+    "activities:edit_questions": PROGRAMME_ADMIN,
+    "activities:edit_page": PROGRAMME_ADMIN,
+    "activities:activity_create": PROGRAMME_ADMIN,
+    "activities:activity_edit": PROGRAMME_ADMIN,
+    "activities:activity_archive": PROGRAMME_ADMIN,
+    "activities:activity_restore": PROGRAMME_ADMIN,
+    "activities:proposals": PROGRAMME_ADMIN,
+    "activities:proposal": PROGRAMME_ADMIN,
+    "activities:proposal_decline": PROGRAMME_ADMIN,
+    # Local resource groups: central staff build them, a programme's administrators see theirs
+    "activities:group": programme_admin_or_central(),
+    "activities:groups": CENTRAL_STAFF,
+    "activities:group_add": CENTRAL_STAFF,
+    "activities:group_remove": CENTRAL_STAFF,
     "certificates:review_home": ANY_REVIEWER,
     "certificates:overview": CENTRAL_STAFF,
     # Accounts (django-allauth): the entrance is public, managing an account needs a login.

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "django_htmx",
+    "django_filters",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +105,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The default cache is a database table, shared by every server process (allauth's rate limits
 # live there); a deployment may point CACHE_URL at Redis or Memcached instead.
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://cil_cache")}
+
+# Background work (mail now; bulk diplomas later) goes through django-tasks. The default keeps
+# tasks in the database for `manage.py db_worker`, so no request waits for a mail server and
+# nothing is lost when a process stops. The suite runs tasks immediately, in the same process.
+TASKS = {
+    "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
+}
 
 AUTH_USER_MODEL = "cil.User"
 AUTHENTICATION_BACKENDS = [
@@ -165,6 +175,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nb", _("Norwegian bokmål"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["cil.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Oslo")
 USE_I18N = True
 USE_TZ = True

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language as django_set_language
 
 from activities.models import StudyProgramme
+from cil.models import User
 from cil.policy import roles_of
 
 
@@ -19,6 +22,16 @@ def landing(request: HttpRequest) -> HttpResponse:
     """What the certificate is, for anyone, and the programmes that offer it."""
     programmes = StudyProgramme.objects.select_related("faculty").order_by("name_en")
     return render(request, "cil/landing.html", {"programmes": programmes})
+
+
+@login_not_required
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also remembers the choice for a signed-in user's mail."""
+    response = django_set_language(request)
+    language = request.POST.get("language") if request.method == "POST" else None
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return response
 
 
 @require_GET

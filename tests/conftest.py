@@ -149,3 +149,9 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "--disable-gpu",
         ],
     }
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed(): ...`` runs what the block queued for commit (mail) when it ends."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import factory
 from allauth.account.models import EmailAddress
 
-from activities.models import Faculty, ProgrammeRole, StudyProgramme
+from activities.models import (
+    Activity,
+    ActivityProposal,
+    Category,
+    Faculty,
+    Location,
+    ProgrammeRole,
+    StudyProgramme,
+)
 from cil.models import User
 
 PASSWORD = "correct-horse-battery-staple"
@@ -55,3 +63,36 @@ class ProgrammeRoleFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     programme = factory.SubFactory(ProgrammeFactory)
     role = ProgrammeRole.Role.ADMINISTRATOR
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    """A catalogue activity, offered by its responsible programme."""
+
+    class Meta:
+        model = Activity
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title_en = factory.Sequence(lambda n: f"Activity {n}")
+    title_nb = factory.Sequence(lambda n: f"Aktivitet {n}")
+    description_en = "An international activity."
+    description_nb = "En internasjonal aktivitet."
+    location = Location.HOME
+    category = Category.LANGUAGE_CAFE
+
+    @factory.post_generation
+    def offered_by(obj: Activity, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create:
+            obj.programmes.add(obj.programme, *(extracted or []))
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActivityProposal
+
+    student = factory.SubFactory(UserFactory)
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = "Volunteer at the Red Cross refugee language programme"
+    description = "Teaching Norwegian to refugees every Tuesday this spring."
+    location = Location.HOME
+    category = Category.VOLUNTEER

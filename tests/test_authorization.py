@@ -16,8 +16,10 @@ from django.core import checks
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from activities.models import ProgrammeRole
 from cil.policy import iter_urls
 from tests.conftest import ROLE_NAMES, Personas
+from tests.factories import ActivityFactory, ProposalFactory
 
 OK = "ok"  # 200
 LOGIN = "login"  # redirected to the login page
@@ -48,6 +50,10 @@ ADMIN_HOME = Expect.of(DENIED, anonymous=LOGIN, admin_p=OK, admin_q=OK, superuse
 REVIEWER_HOME = Expect.of(DENIED, anonymous=LOGIN, reviewer_p=OK, superuser=OK)
 CENTRAL_HOME = Expect.of(DENIED, anonymous=LOGIN, central=OK, superuser=OK)
 DJANGO_ADMIN = Expect.of(DENIED, anonymous=LOGIN, superuser=STAFF_OK)
+# Pages of programme P (the URL names P; its objects belong to P).
+P_ADMIN_PAGE = Expect.of(DENIED, anonymous=LOGIN, admin_p=OK, superuser=OK)
+P_ADMIN_POST = Expect.of(DENIED, anonymous=LOGIN, admin_p=NOT_ALLOWED, superuser=NOT_ALLOWED)
+CENTRAL_POST = Expect.of(DENIED, anonymous=LOGIN, central=NOT_ALLOWED, superuser=NOT_ALLOWED)
 # allauth sends signed-in users away from the entrance pages (sign in, sign up).
 ENTRANCE_PAGE = Expect.of(REDIRECT, anonymous=OK)
 
@@ -58,6 +64,27 @@ EXPECTED: dict[str, Expect] = {
     "home": Expect.of(REDIRECT, anonymous=LOGIN),
     "portfolio:home": SIGNED_IN_PAGE,
     "activities:manage": ADMIN_HOME,
+    "activities:programmes": PUBLIC_PAGE,
+    "activities:programme": PUBLIC_PAGE,
+    "activities:catalogue": PUBLIC_PAGE,
+    "activities:activity": PUBLIC_PAGE,
+    "activities:propose": SIGNED_IN_PAGE,
+    "activities:my_proposals": SIGNED_IN_PAGE,
+    "activities:manage_programme": P_ADMIN_PAGE,
+    "activities:edit_rules": P_ADMIN_PAGE,
+    "activities:edit_questions": P_ADMIN_PAGE,
+    "activities:edit_page": P_ADMIN_PAGE,
+    "activities:activity_create": P_ADMIN_PAGE,
+    "activities:activity_edit": P_ADMIN_PAGE,
+    "activities:activity_archive": P_ADMIN_PAGE,  # GET asks for confirmation
+    "activities:activity_restore": P_ADMIN_PAGE,
+    "activities:proposals": P_ADMIN_PAGE,
+    "activities:proposal": P_ADMIN_PAGE,
+    "activities:proposal_decline": P_ADMIN_POST,
+    "activities:group": Expect.of(DENIED, anonymous=LOGIN, admin_p=OK, central=OK, superuser=OK),
+    "activities:groups": CENTRAL_HOME,
+    "activities:group_add": CENTRAL_POST,
+    "activities:group_remove": CENTRAL_POST,
     "certificates:review_home": REVIEWER_HOME,
     "certificates:overview": CENTRAL_HOME,
     "account_login": ENTRANCE_PAGE,
@@ -82,11 +109,18 @@ EXPECTED: dict[str, Expect] = {
     "admin:autocomplete": Expect.of(DENIED, anonymous=LOGIN),
     # django-axes keeps its records read-only in the admin: nobody may add one by hand.
     "admin:axes_*_add": Expect.of(DENIED, anonymous=LOGIN),
+    # Nor may anyone add or delete background task results (django-tasks-db).
+    "admin:django_tasks_database_dbtaskresult_add": Expect.of(DENIED, anonymous=LOGIN),
+    "admin:django_tasks_database_dbtaskresult_delete": Expect.of(DENIED, anonymous=LOGIN),
+    # The audit trail is never written or deleted by hand, and proposals come from students.
+    "admin:cil_auditevent_add": Expect.of(DENIED, anonymous=LOGIN),
+    "admin:cil_auditevent_delete": Expect.of(DENIED, anonymous=LOGIN),
+    "admin:activities_activityproposal_add": Expect.of(DENIED, anonymous=LOGIN),
     "admin:*": DJANGO_ADMIN,
 }
 
-# Values for the URL parameters of every pattern; none of them names a real object unless a
-# table entry's persona set-up creates it.
+# Values for the URL parameters of every pattern. The portal's own parameters name real objects
+# of programme P (see sample_objects); the others name nothing.
 SAMPLE_KWARGS = {
     "app_label": "cil",
     "object_id": "999999",
@@ -96,6 +130,20 @@ SAMPLE_KWARGS = {
     "key": "no-such-key",
     "uidb36": "0",
 }
+
+
+def sample_objects(personas: Personas) -> dict[str, str]:
+    """Programme P, an activity in its catalogue, a student's proposal and a group member."""
+    p = personas.programme_p
+    activity = ActivityFactory(programme=p)
+    proposal = ProposalFactory(programme=p, student=personas.student_a)
+    member = ProgrammeRole.objects.get(programme=p, user=personas.admin_p)
+    return {
+        "code": p.code,
+        "activity": str(activity.pk),
+        "proposal": str(proposal.pk),
+        "member": str(member.pk),
+    }
 
 
 def expectation_for(view_name: str) -> Expect | None:
@@ -111,10 +159,10 @@ def unlisted_urls(urlconf: str | None = None) -> list[str]:
     return sorted({e.view_name for e in iter_urls(urlconf) if expectation_for(e.view_name) is None})
 
 
-def sample_path(route: str) -> str:
-    """A concrete path for a route, its parameters filled from SAMPLE_KWARGS."""
-    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: SAMPLE_KWARGS[m.group(1)], route)
-    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: SAMPLE_KWARGS[m.group(1)], path)
+def sample_path(route: str, kwargs: dict[str, str]) -> str:
+    """A concrete path for a route, its parameters filled from ``kwargs``."""
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: kwargs[m.group(1)], route)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: kwargs[m.group(1)], path)
     return "/" + path.replace("^", "").replace("$", "")
 
 
@@ -140,11 +188,12 @@ def test_every_url_answers_every_role_as_declared(personas: Personas) -> None:
             client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
         clients[role] = client
 
+    kwargs = {**SAMPLE_KWARGS, **sample_objects(personas)}
     mismatches = []
     checked = 0
     for entry in iter_urls():
         expect = expectation_for(entry.view_name)
-        path = sample_path(entry.route)
+        path = sample_path(entry.route, kwargs)
         for role, client in clients.items():
             wanted = expect.outcomes[role]
             got = outcome_of(client.get(path), login_urls)

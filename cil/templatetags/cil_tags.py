@@ -3,6 +3,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import template
+from django.utils.safestring import SafeString
+
+from cil.markdown import render_markdown
 
 register = template.Library()
 
@@ -13,3 +16,9 @@ def minutes(value: timedelta | None) -> int:
     if not value:
         return 0
     return -(-int(value.total_seconds()) // 60)
+
+
+@register.filter(name="markdown")
+def markdown_filter(value: str | None) -> SafeString:
+    """Staff-written Markdown as sanitised HTML (see cil/markdown.py)."""
+    return render_markdown(value or "")

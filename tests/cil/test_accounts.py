@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from cil.models import User
 from tests.factories import PASSWORD, UserFactory
@@ -97,3 +98,23 @@ def test_password_reset_sends_a_link(client) -> None:
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_switching_language_is_remembered_for_mail(personas) -> None:
+    client = Client()
+    client.force_login(personas.student_a, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post("/i18n/setlang/", {"language": "nb", "next": "/portfolio/"})
+    assert response.status_code == 302
+    personas.student_a.refresh_from_db()
+    assert personas.student_a.language == "nb"
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/portfolio/"})
+    personas.student_a.refresh_from_db()
+    assert personas.student_a.language == "nb"  # an unknown language changes nothing
+
+
+@pytest.mark.django_db
+def test_anonymous_language_switch_still_works() -> None:
+    response = Client().post("/i18n/setlang/", {"language": "nb", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "nb"

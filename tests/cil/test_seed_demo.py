@@ -66,3 +66,34 @@ def test_demo_accounts_can_log_in_without_verifying_again(client, settings) -> N
         follow=True,
     )
     assert response.redirect_chain[-1][0] == "/manage/"
+
+
+@pytest.mark.django_db
+def test_demo_catalogue_covers_every_kind_of_activity_in_both_languages(settings) -> None:
+    from activities.models import Activity, Category, ProgrammePage
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    count = Activity.objects.count()
+    call_command("seed_demo")
+    assert Activity.objects.count() == count  # idempotent
+    assert set(Activity.objects.values_list("category", flat=True)) == set(Category.values)
+    assert not Activity.objects.filter(title_nb="").exists()
+    assert not Activity.objects.filter(description_nb="").exists()
+    assert Activity.objects.filter(engagements_required=3, category="guest_lecture").exists()
+    assert Activity.objects.filter(archived_at__isnull=False).exists()
+    assert (
+        Activity.objects.filter(programmes__code="medicine")
+        .exclude(programme__code="medicine")
+        .exists()
+    )
+    for programme in StudyProgramme.objects.all():
+        public = Activity.objects.public().offered_by(programme)
+        assert public.filter(location="home").count() >= 2
+        if programme.min_abroad:
+            assert public.filter(location="abroad").count() >= programme.min_abroad
+        if programme.sizes:  # a sized programme sizes every activity it is responsible for
+            sizes = set(programme.owned_activities.values_list("size", flat=True))
+            assert sizes <= set(programme.sizes)
+        page = ProgrammePage.objects.get(programme=programme)
+        assert all(getattr(page, f"{key}_{lang}") for key in page.SECTIONS for lang in ("en", "nb"))
