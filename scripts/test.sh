@@ -28,6 +28,8 @@ if [[ -z "${DATABASE_URL:-}" ]]; then
   "${as_pg[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
   "${as_pg[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
     -o "-c listen_addresses='' -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+  # The migrations check connects to the database; pytest-django makes its own test database.
+  "${as_pg[@]}" "$PG_BIN/createdb" -h "$PG_DIR" -U postgres cil
   export DATABASE_URL="postgres://postgres@/cil?host=$PG_DIR"
 fi
 
