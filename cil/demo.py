@@ -12,6 +12,7 @@ from django.db import transaction
 
 from activities.models import Faculty, ProgrammeRole, StudyProgramme
 from cil.demo_catalogue import seed_catalogue
+from cil.demo_portfolios import seed_portfolios
 from cil.models import User
 
 DEMO_PASSWORD = "cil-demo-2026"  # noqa: S105 - documented in README; seed_demo refuses to run unless DEBUG
@@ -165,4 +166,5 @@ def seed() -> list[DemoAccount]:
     # mean the account was taken out of ACCOUNTS.
     author = User.objects.filter(email="kari.admin@uni.example").first()
     seed_catalogue(programmes, created_by=author)
+    seed_portfolios(programmes)
     return ACCOUNTS

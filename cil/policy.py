@@ -162,6 +162,26 @@ URL_RULES: dict[str, Rule] = {
     "home": SIGNED_IN,
     # Role home pages
     "portfolio:home": SIGNED_IN,
+    # A student's own portfolio: the views look everything up within the signed-in user's own
+    # enrolments (portfolio/selectors.py), so another user's objects are simply not found.
+    "portfolio:signup": SIGNED_IN,
+    "portfolio:withdraw": SIGNED_IN,
+    "portfolio:export": SIGNED_IN,
+    "portfolio:entry_create": SIGNED_IN,
+    "portfolio:entry": SIGNED_IN,
+    "portfolio:entry_edit": SIGNED_IN,
+    "portfolio:entry_delete": SIGNED_IN,
+    "portfolio:entry_submit": SIGNED_IN,
+    "portfolio:reflection": SIGNED_IN,
+    "portfolio:note_add": SIGNED_IN,
+    "portfolio:note_delete": SIGNED_IN,
+    "portfolio:evidence_add": SIGNED_IN,
+    "portfolio:evidence_delete": SIGNED_IN,
+    # Evidence files: the student, and the administrators and reviewers of their programme
+    # (portfolio.selectors.viewable_evidence); 404 for everyone else.
+    "portfolio:evidence_file": SIGNED_IN,
+    "portfolio:evidence_thumbnail": SIGNED_IN,
+    "portfolio:programme_students": PROGRAMME_ADMIN,
     "activities:manage": ANY_PROGRAMME_ADMIN,
     # Programmes and the catalogue, for everyone
     "activities:programmes": PUBLIC,

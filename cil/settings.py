@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "django_countries",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Private files (evidence, diplomas) live outside static and are never served by URL:
 # views stream them after a permission check. MEDIA_URL is deliberately unused.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploads: every file goes to a temporary file on disk as it arrives (never whole into memory),
+# and the handler stops reading once a file passes the per-file limit.
+FILE_UPLOAD_HANDLERS = ["portfolio.uploads.LimitedTemporaryFileUploadHandler"]
+CIL_UPLOAD_MAX_BYTES = env.int("CIL_UPLOAD_MAX_MB", default=20) * 1024 * 1024
+CIL_STUDENT_QUOTA_BYTES = env.int("CIL_STUDENT_QUOTA_MB", default=300) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

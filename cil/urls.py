@@ -10,7 +10,7 @@ urlpatterns = [
     # The language switcher must work before anyone signs in.
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
-    path("portfolio/", include("portfolio.urls")),
+    path("", include("portfolio.urls")),
     path("", include("activities.urls")),
     path("certificates/", include("certificates.urls")),
     path("admin/", admin.site.urls),

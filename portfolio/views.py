@@ -1,14 +1,402 @@
+"""The student's pages: sign-up, the portfolio and its entries, evidence, diary, reflection."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.conf import settings
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from activities.lookups import get_programme
 from activities.models import StudyProgramme
+from portfolio import services
+from portfolio.export import build_export
+from portfolio.forms import (
+    EntryForm,
+    EvidenceForm,
+    NoteForm,
+    ReflectionForm,
+    SignupForm,
+    WithdrawForm,
+)
+from portfolio.models import DiaryNote, Enrolment, Evidence
+from portfolio.selectors import (
+    own_enrolment,
+    own_entry,
+    programme_enrolments,
+    progress_for,
+    student_entries,
+    viewable_evidence,
+)
+from portfolio.uploads import LimitedTemporaryFileUploadHandler, UploadRejected
+
+
+def _confirm(
+    request: HttpRequest,
+    *,
+    question: str,
+    explanation: str,
+    button: str,
+    cancel_url: str,
+    style: str = "primary",
+) -> HttpResponse:
+    return render(
+        request,
+        "_confirm.html",
+        {
+            "question": question,
+            "explanation": explanation,
+            "button": button,
+            "cancel_url": cancel_url,
+            "button_style": style,
+        },
+    )
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The student's home: where they are on the way to the diploma."""
-    open_programmes = StudyProgramme.objects.filter(signup_open=True).select_related("faculty")
-    return render(request, "portfolio/home.html", {"open_programmes": open_programmes})
+    """The student's home: their enrolments with progress, or how to sign up."""
+    enrolments = list(
+        Enrolment.objects.filter(student=request.user)
+        .select_related("programme")
+        .order_by("status", "-created_at")
+    )
+    active = [e for e in enrolments if e.is_active]
+    cards = []
+    for enrolment in active:
+        entries = student_entries(enrolment)
+        cards.append(
+            {
+                "enrolment": enrolment,
+                "entries": entries,
+                "progress": progress_for(enrolment, entries),
+            }
+        )
+    open_programmes = (
+        StudyProgramme.objects.filter(signup_open=True)
+        .exclude(pk__in=[e.programme_id for e in active])
+        .select_related("faculty")
+        .order_by("name_en")
+    )
+    return render(
+        request,
+        "portfolio/home.html",
+        {
+            "cards": cards,
+            "withdrawn": [e for e in enrolments if not e.is_active],
+            "open_programmes": open_programmes,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest, code: str) -> HttpResponse:
+    programme = get_programme(code)
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrol(
+                student=request.user,
+                programme=programme,
+                expected_term=form.cleaned_data["expected_term"],
+                expected_year=form.cleaned_data["expected_year"],
+            )
+        except services.PortfolioError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("You have signed up for the certificate in %(programme)s.")
+                % {"programme": programme.name},
+            )
+        return redirect("portfolio:home")
+    return render(request, "portfolio/signup.html", {"programme": programme, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, enrolment: int) -> HttpResponse:
+    instance = own_enrolment(request.user, enrolment)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw(
+                enrolment=instance, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.PortfolioError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("You have withdrawn. Your portfolio is kept, read-only."))
+        return redirect("portfolio:home")
+    return render(request, "portfolio/withdraw.html", {"enrolment": instance, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def entry_create(request: HttpRequest, enrolment: int) -> HttpResponse:
+    instance = own_enrolment(request.user, enrolment)
+    form = EntryForm(request.POST or None, enrolment=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.create_entry(
+                enrolment=instance, by=request.user, values=form.cleaned_data
+            )
+        except services.PortfolioError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The activity is in your portfolio. Now add evidence, notes and your "
+                    "reflection."
+                ),
+            )
+            return redirect("portfolio:entry", entry=entry.pk)
+    return render(request, "portfolio/entry_form.html", {"enrolment": instance, "form": form})
+
+
+@require_GET
+def entry(request: HttpRequest, entry: int) -> HttpResponse:
+    instance = own_entry(request.user, entry)
+    return render(
+        request,
+        "portfolio/entry.html",
+        {
+            "entry": instance,
+            "evidence": list(instance.evidence.all()),
+            "notes": list(instance.notes.all()),
+            "questions": services.reflection_questions(instance),
+            "evidence_form": EvidenceForm(max_mb=settings.CIL_UPLOAD_MAX_BYTES // (1024 * 1024)),
+            "note_form": NoteForm(),
+            "problems": services.submission_problems(instance) if instance.is_editable else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, entry: int) -> HttpResponse:
+    instance = own_entry(request.user, entry)
+    form = EntryForm(request.POST or None, instance=instance, enrolment=instance.enrolment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_entry(entry=instance, by=request.user, values=form.cleaned_data)
+        except services.PortfolioError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("portfolio:entry", entry=instance.pk)
+    # A failed form must not leave the instance half-changed for the page header.
+    instance.refresh_from_db()
+    return render(
+        request,
+        "portfolio/entry_form.html",
+        {"enrolment": instance.enrolment, "form": form, "entry": instance},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def entry_delete(request: HttpRequest, entry: int) -> HttpResponse:
+    instance = own_entry(request.user, entry)
+    if request.method == "POST":
+        try:
+            services.delete_entry(entry=instance, by=request.user)
+        except services.PortfolioError as error:
+            messages.error(request, str(error))
+            return redirect("portfolio:entry", entry=instance.pk)
+        messages.success(request, _("The draft is deleted."))
+        return redirect("portfolio:home")
+    return _confirm(
+        request,
+        question=_("Delete “%(title)s”?") % {"title": instance.activity.title},
+        explanation=_("The draft, its files, notes and reflection are deleted for good."),
+        button=_("Delete"),
+        cancel_url=reverse("portfolio:entry", args=[instance.pk]),
+        style="danger",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def entry_submit(request: HttpRequest, entry: int) -> HttpResponse:
+    instance = own_entry(request.user, entry)
+    if request.method == "POST":
+        try:
+            services.submit_entry(entry=instance, by=request.user)
+        except services.PortfolioError as error:
+            messages.error(request, str(error))
+            return redirect("portfolio:entry", entry=instance.pk)
+        messages.success(request, _("Submitted. The certificate administrator will look at it."))
+        return redirect("portfolio:home")
+    return _confirm(
+        request,
+        question=_("Submit “%(title)s” for approval?") % {"title": instance.activity.title},
+        explanation=_(
+            "You cannot change it while it waits for approval. If changes are needed, it comes "
+            "back to you."
+        ),
+        button=_("Submit for approval"),
+        cancel_url=reverse("portfolio:entry", args=[instance.pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reflection(request: HttpRequest, entry: int) -> HttpResponse:
+    instance = own_entry(request.user, entry)
+    questions = services.reflection_questions(instance)
+    form = ReflectionForm(
+        request.POST or None, questions=questions, language=get_language() or "en"
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_reflection(entry=instance, by=request.user, answers=form.answers())
+        except services.PortfolioError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your reflection is saved."))
+        return redirect("portfolio:entry", entry=instance.pk)
+    return render(request, "portfolio/reflection.html", {"entry": instance, "form": form})
+
+
+@require_POST
+def note_add(request: HttpRequest, entry: int) -> HttpResponse:
+    instance = own_entry(request.user, entry)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_note(entry=instance, by=request.user, **form.cleaned_data)
+        except services.PortfolioError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The note is added to your diary."))
+    else:
+        messages.error(request, _("Write the note and give its date."))
+    return redirect(reverse("portfolio:entry", args=[instance.pk]) + "#diary")
+
+
+@require_POST
+def note_delete(request: HttpRequest, note: int) -> HttpResponse:
+    instance = get_object_or_404(
+        DiaryNote.objects.select_related("entry"), pk=note, entry__enrolment__student=request.user
+    )
+    try:
+        services.delete_note(note=instance, by=request.user)
+    except services.PortfolioError as error:
+        messages.error(request, str(error))
+    return redirect(reverse("portfolio:entry", args=[instance.entry_id]) + "#diary")
+
+
+@require_POST
+def evidence_add(request: HttpRequest, entry: int) -> HttpResponse:
+    instance = own_entry(request.user, entry)
+    max_mb = settings.CIL_UPLOAD_MAX_BYTES // (1024 * 1024)
+    form = EvidenceForm(request.POST, request.FILES, max_mb=max_mb)
+    back = redirect(reverse("portfolio:entry", args=[instance.pk]) + "#evidence")
+    # The upload handler drops a file that passes the size limit before it is all read.
+    if getattr(request, "cil_rejected_uploads", None):
+        messages.error(request, LimitedTemporaryFileUploadHandler.too_large_message())
+        return back
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return back
+    try:
+        evidence = services.add_evidence(
+            entry=instance,
+            by=request.user,
+            upload=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"],
+            caption=form.cleaned_data["caption"],
+        )
+    except (UploadRejected, services.PortfolioError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("“%(name)s” is uploaded.") % {"name": evidence.original_name})
+    return back
+
+
+@require_POST
+def evidence_delete(request: HttpRequest, evidence: int) -> HttpResponse:
+    instance = get_object_or_404(
+        Evidence.objects.select_related("entry"),
+        pk=evidence,
+        entry__enrolment__student=request.user,
+    )
+    try:
+        services.delete_evidence(evidence=instance, by=request.user)
+    except services.PortfolioError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("“%(name)s” is deleted.") % {"name": instance.original_name})
+    return redirect(reverse("portfolio:entry", args=[instance.entry_id]) + "#evidence")
+
+
+def _private_file(
+    name: str, *, content_type: str, download_name: str, inline: bool
+) -> FileResponse:
+    response = FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=not inline,
+        filename=download_name,
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Even if a browser were to render a stored file as a page, it could run nothing.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, max-age=0, no-store"
+    return response
+
+
+@require_GET
+def evidence_file(request: HttpRequest, evidence: int) -> FileResponse:
+    instance = viewable_evidence(request.user, evidence)
+    return _private_file(
+        instance.file.name,
+        content_type=instance.content_type,
+        download_name=instance.download_name,
+        inline=instance.is_image,  # photos show in the page; PDFs download
+    )
+
+
+@require_GET
+def evidence_thumbnail(request: HttpRequest, evidence: int) -> FileResponse:
+    instance = viewable_evidence(request.user, evidence)
+    name = instance.thumbnail.name or (instance.file.name if instance.is_image else "")
+    if not name:
+        raise Http404
+    return _private_file(
+        name, content_type="image/jpeg", download_name="thumbnail.jpg", inline=True
+    )
+
+
+@require_GET
+def export(request: HttpRequest, enrolment: int) -> FileResponse:
+    """The whole portfolio as one ZIP: an offline HTML overview, the data as JSON, the files."""
+    instance = own_enrolment(request.user, enrolment)
+    archive = build_export(instance)
+    response = FileResponse(
+        archive,
+        as_attachment=True,
+        filename=f"cil-portfolio-{instance.programme.code}.zip",
+        content_type="application/zip",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=0, no-store"
+    return response
+
+
+@require_GET
+def programme_students(request: HttpRequest, code: str) -> HttpResponse:
+    """The programme's sign-ups, newest first, with how far each has come."""
+    programme = get_programme(code)
+    enrolments = programme_enrolments(programme).annotate(
+        submitted_count=Count("entries", filter=Q(entries__status="submitted")),
+        approved_count=Count("entries", filter=Q(entries__status="approved")),
+        entry_count=Count("entries"),
+    )
+    return render(
+        request,
+        "portfolio/programme_students.html",
+        {"programme": programme, "enrolments": enrolments},
+    )

@@ -155,3 +155,9 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 def committed(django_capture_on_commit_callbacks):
     """``with committed(): ...`` runs what the block queued for commit (mail) when it ends."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(autouse=True)
+def _private_media_in_a_temporary_folder(settings, tmp_path: Path) -> None:
+    """Uploaded files of one test never meet another's, nor the developer's media/ folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

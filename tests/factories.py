@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+import io
+
 import factory
 from allauth.account.models import EmailAddress
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from PIL import Image
+from pypdf import PdfWriter
 
 from activities.models import (
     Activity,
@@ -15,6 +23,7 @@ from activities.models import (
     StudyProgramme,
 )
 from cil.models import User
+from portfolio.models import Enrolment, Entry, Evidence
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -96,3 +105,60 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     description = "Teaching Norwegian to refugees every Tuesday this spring."
     location = Location.HOME
     category = Category.VOLUNTEER
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    student = factory.SubFactory(UserFactory)
+    programme = factory.SubFactory(ProgrammeFactory)
+    rules = factory.LazyAttribute(lambda o: o.programme.ruleset().to_dict())
+    expected_term = Enrolment.Term.SPRING
+    expected_year = 2028
+    terms_accepted_at = factory.LazyFunction(timezone.now)
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entry
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    activity = factory.LazyAttribute(lambda o: ActivityFactory(programme=o.enrolment.programme))
+    started_on = datetime.date(2026, 9, 1)
+    country = "NO"
+    city = "Oslo"
+    description = "Took part every week."
+
+
+def tiny_jpeg(size: tuple[int, int] = (40, 30), colour: str = "teal") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def tiny_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    """A photo stored in private storage, with its thumbnail."""
+
+    class Meta:
+        model = Evidence
+
+    entry = factory.SubFactory(EntryFactory)
+    kind = Evidence.Kind.PHOTO
+    file = factory.LazyFunction(
+        lambda: default_storage.save("evidence/test/photo.jpg", ContentFile(tiny_jpeg()))
+    )
+    thumbnail = factory.LazyFunction(
+        lambda: default_storage.save("evidence/test/thumb.jpg", ContentFile(tiny_jpeg()))
+    )
+    content_type = "image/jpeg"
+    original_name = "photo.jpg"
+    size = 1000

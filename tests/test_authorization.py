@@ -19,13 +19,20 @@ from django.urls import reverse
 from activities.models import ProgrammeRole
 from cil.policy import iter_urls
 from tests.conftest import ROLE_NAMES, Personas
-from tests.factories import ActivityFactory, ProposalFactory
+from tests.factories import (
+    ActivityFactory,
+    EnrolmentFactory,
+    EntryFactory,
+    EvidenceFactory,
+    ProposalFactory,
+)
 
 OK = "ok"  # 200
 LOGIN = "login"  # redirected to the login page
 DENIED = "denied"  # 403
 NOT_ALLOWED = "not allowed"  # 405: a POST-only address opened with GET
 REDIRECT = "redirect"  # sent on to another page, not the login page
+MISSING = "missing"  # 404: not yours, and no hint that it exists
 STAFF_OK = "admin"  # Django admin answered as it does for staff (page, 302 or 404; never 403)
 
 STUDENTS = ("student_a", "student_b")
@@ -54,6 +61,13 @@ DJANGO_ADMIN = Expect.of(DENIED, anonymous=LOGIN, superuser=STAFF_OK)
 P_ADMIN_PAGE = Expect.of(DENIED, anonymous=LOGIN, admin_p=OK, superuser=OK)
 P_ADMIN_POST = Expect.of(DENIED, anonymous=LOGIN, admin_p=NOT_ALLOWED, superuser=NOT_ALLOWED)
 CENTRAL_POST = Expect.of(DENIED, anonymous=LOGIN, central=NOT_ALLOWED, superuser=NOT_ALLOWED)
+# Student A's own portfolio: everyone else, superusers too, finds nothing there.
+OWN_PORTFOLIO = Expect.of(MISSING, anonymous=LOGIN, student_a=OK)
+PORTFOLIO_POST = Expect.of(NOT_ALLOWED, anonymous=LOGIN)  # a GET never reaches the lookup
+# Student A's evidence: A, and the administrators and reviewers of A's programme.
+EVIDENCE = Expect.of(
+    MISSING, anonymous=LOGIN, student_a=OK, admin_p=OK, reviewer_p=OK, superuser=OK
+)
 # allauth sends signed-in users away from the entrance pages (sign in, sign up).
 ENTRANCE_PAGE = Expect.of(REDIRECT, anonymous=OK)
 
@@ -64,6 +78,22 @@ EXPECTED: dict[str, Expect] = {
     "home": Expect.of(REDIRECT, anonymous=LOGIN),
     "portfolio:home": SIGNED_IN_PAGE,
     "activities:manage": ADMIN_HOME,
+    "portfolio:signup": SIGNED_IN_PAGE,
+    "portfolio:withdraw": OWN_PORTFOLIO,
+    "portfolio:export": OWN_PORTFOLIO,
+    "portfolio:entry_create": OWN_PORTFOLIO,
+    "portfolio:entry": OWN_PORTFOLIO,
+    "portfolio:entry_edit": OWN_PORTFOLIO,
+    "portfolio:entry_delete": OWN_PORTFOLIO,  # GET asks for confirmation
+    "portfolio:entry_submit": OWN_PORTFOLIO,
+    "portfolio:reflection": OWN_PORTFOLIO,
+    "portfolio:note_add": PORTFOLIO_POST,
+    "portfolio:note_delete": PORTFOLIO_POST,
+    "portfolio:evidence_add": PORTFOLIO_POST,
+    "portfolio:evidence_delete": PORTFOLIO_POST,
+    "portfolio:evidence_file": EVIDENCE,
+    "portfolio:evidence_thumbnail": EVIDENCE,
+    "portfolio:programme_students": P_ADMIN_PAGE,
     "activities:programmes": PUBLIC_PAGE,
     "activities:programme": PUBLIC_PAGE,
     "activities:catalogue": PUBLIC_PAGE,
@@ -116,6 +146,9 @@ EXPECTED: dict[str, Expect] = {
     "admin:cil_auditevent_add": Expect.of(DENIED, anonymous=LOGIN),
     "admin:cil_auditevent_delete": Expect.of(DENIED, anonymous=LOGIN),
     "admin:activities_activityproposal_add": Expect.of(DENIED, anonymous=LOGIN),
+    # Portfolios are changed only in the portal; the admin shows them read-only.
+    "admin:portfolio_*_add": Expect.of(DENIED, anonymous=LOGIN),
+    "admin:portfolio_*_delete": Expect.of(DENIED, anonymous=LOGIN),
     "admin:*": DJANGO_ADMIN,
 }
 
@@ -133,12 +166,21 @@ SAMPLE_KWARGS = {
 
 
 def sample_objects(personas: Personas) -> dict[str, str]:
-    """Programme P, an activity in its catalogue, a student's proposal and a group member."""
+    """Programme P with an activity, a proposal and a group member; student A's enrolment in P
+    with an entry, a diary note and a photo."""
     p = personas.programme_p
     activity = ActivityFactory(programme=p)
     proposal = ProposalFactory(programme=p, student=personas.student_a)
     member = ProgrammeRole.objects.get(programme=p, user=personas.admin_p)
+    enrolment = EnrolmentFactory(student=personas.student_a, programme=p)
+    entry = EntryFactory(enrolment=enrolment, activity=activity)
+    note = entry.notes.create(written_on=entry.started_on, text="First day.")
+    evidence = EvidenceFactory(entry=entry)
     return {
+        "enrolment": str(enrolment.pk),
+        "entry": str(entry.pk),
+        "note": str(note.pk),
+        "evidence": str(evidence.pk),
         "code": p.code,
         "activity": str(activity.pk),
         "proposal": str(proposal.pk),
@@ -170,7 +212,7 @@ def outcome_of(response, login_urls: tuple[str, ...]) -> str:
     status = response.status_code
     if status in (301, 302):
         return LOGIN if response["Location"].startswith(login_urls) else REDIRECT
-    return {200: OK, 403: DENIED, 405: NOT_ALLOWED}.get(status, f"HTTP {status}")
+    return {200: OK, 403: DENIED, 404: MISSING, 405: NOT_ALLOWED}.get(status, f"HTTP {status}")
 
 
 def test_every_url_is_in_the_table() -> None:

@@ -22,3 +22,9 @@ def minutes(value: timedelta | None) -> int:
 def markdown_filter(value: str | None) -> SafeString:
     """Staff-written Markdown as sanitised HTML (see cil/markdown.py)."""
     return render_markdown(value or "")
+
+
+@register.filter
+def get_item(mapping: dict, key: object) -> object:
+    """``mapping[key]`` in a template, or None."""
+    return mapping.get(key) if mapping else None

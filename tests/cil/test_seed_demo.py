@@ -97,3 +97,18 @@ def test_demo_catalogue_covers_every_kind_of_activity_in_both_languages(settings
             assert sizes <= set(programme.sizes)
         page = ProgrammePage.objects.get(programme=programme)
         assert all(getattr(page, f"{key}_{lang}") for key in page.SECTIONS for lang in ("en", "nb"))
+
+
+@pytest.mark.django_db
+def test_demo_students_are_on_the_way_and_one_can_still_sign_up(settings) -> None:
+    from portfolio.models import Enrolment, Entry, Evidence
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    ada = Enrolment.objects.get(student__email="ada.student@uni.example")
+    statuses = sorted(ada.entries.values_list("status", flat=True))
+    assert statuses == ["approved", "draft", "submitted"]
+    assert Evidence.objects.filter(entry__enrolment=ada).count() == 3
+    assert Entry.objects.filter(enrolment__student__email="ben.student@uni.example").count() == 1
+    assert not Enrolment.objects.filter(student__email="chloe.student@uni.example").exists()

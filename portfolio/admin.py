@@ -1,0 +1,43 @@
+"""Read-only views of enrolments and portfolios for operations staff.
+
+Students and administrators change these only in the portal, where every change is checked,
+locked and audited; the Django admin may look, never edit.
+"""
+
+from django.contrib import admin
+
+from portfolio.models import DiaryNote, Enrolment, Entry, Evidence, Reflection
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(ReadOnlyAdmin):
+    list_display = ["student", "programme", "status", "created_at"]
+    list_filter = ["status", "programme"]
+    search_fields = ["student__email", "student__full_name"]
+
+
+@admin.register(Entry)
+class EntryAdmin(ReadOnlyAdmin):
+    list_display = ["activity", "enrolment", "status", "started_on"]
+    list_filter = ["status"]
+    list_select_related = ["activity", "enrolment__student", "enrolment__programme"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "kind", "content_type", "size", "uploaded_at"]
+
+
+admin.site.register(DiaryNote, ReadOnlyAdmin)
+admin.site.register(Reflection, ReadOnlyAdmin)

@@ -1,0 +1,147 @@
+"""Input validation for sign-up and the portfolio. Saving is services.py's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity
+from portfolio.models import Enrolment, Entry, Evidence
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"  # the phone's own date picker
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class SignupForm(forms.Form):
+    expected_term = forms.ChoiceField(
+        label=_("Expected completion: term"),
+        choices=[(v, capfirst(label)) for v, label in Enrolment.Term.choices],
+        help_text=_("When you expect to finish your degree and receive the certificate."),
+    )
+    expected_year = forms.TypedChoiceField(label=_("Expected completion: year"), coerce=int)
+    accept = forms.BooleanField(
+        label=_(
+            "I have read the rules above. I agree that the certificate administrators and "
+            "academic staff of my programme see my portfolio."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        year = timezone.localdate().year
+        self.fields["expected_year"].choices = [(y, str(y)) for y in range(year, year + 7)]
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you withdrawing? (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("It helps the programme improve the certificate."),
+    )
+
+
+class ActivityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Activity) -> str:
+        return f"{obj.title} ({obj.get_location_display()})"
+
+
+class EntryForm(forms.ModelForm):
+    activity = ActivityChoiceField(
+        label=_("Activity"),
+        queryset=Activity.objects.none(),
+        help_text=_("From your programme's catalogue, or an activity accepted for you."),
+    )
+
+    class Meta:
+        model = Entry
+        fields = [
+            "activity",
+            "started_on",
+            "ended_on",
+            "country",
+            "city",
+            "host",
+            "engagements",
+            "description",
+        ]
+        widgets = {
+            "started_on": DateInput(),
+            "ended_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"ended_on": _("Leave empty for a single day.")}
+
+    def __init__(self, *args: Any, enrolment: Enrolment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = Activity.objects.available_to(
+            enrolment.student, enrolment.programme
+        ).order_by("location", "title_en")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        started, ended = data.get("started_on"), data.get("ended_on")
+        if started and ended and ended < started:
+            self.add_error("ended_on", _("The activity cannot end before it starts."))
+        return data
+
+
+class NoteForm(forms.Form):
+    written_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, JPEG, PNG, WebP or HEIC photo, up to %(mb)d MB."),
+        # What the file picker offers; the server decides by the bytes (portfolio/uploads.py).
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": "application/pdf,image/jpeg,image/png,image/webp,"
+                "image/heic,image/heif,.heic,.heif"
+            }
+        ),
+    )
+    kind = forms.ChoiceField(
+        label=_("What is it?"),
+        choices=[(v, capfirst(label)) for v, label in Evidence.Kind.choices],
+        initial=Evidence.Kind.PROOF,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A signed programme or certificate of participation is a proof; a PDF always is."
+        ),
+    )
+    caption = forms.CharField(label=_("Caption (optional)"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, max_mb: int = 20, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.fields["file"].help_text % {"mb": max_mb}
+
+
+class ReflectionForm(forms.Form):
+    """One text box per question; the questions come from the entry's reflection or programme."""
+
+    def __init__(
+        self, *args: Any, questions: list[dict[str, str]], language: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for index, question in enumerate(questions):
+            text = question.get(language) or question["en"]
+            self.fields[f"answer_{index}"] = forms.CharField(
+                label=text,
+                required=False,
+                initial=question.get("answer", ""),
+                widget=forms.Textarea(attrs={"rows": 5}),
+            )
+
+    def answers(self) -> list[str]:
+        return [self.cleaned_data[name] for name in self.fields]

@@ -1,0 +1,274 @@
+"""A student's enrolment in a programme's certificate and their personal digital portfolio."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from activities.models import Activity, Location, StudyProgramme
+from activities.rules import CompletedEntry, RuleSet
+
+
+class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
+    def active(self) -> EnrolmentQuerySet:
+        return self.filter(status=Enrolment.Status.ACTIVE)
+
+
+class Enrolment(models.Model):
+    """A student's sign-up for the certificate in one study programme.
+
+    ``rules`` keeps the programme's rules as they were on the day of sign-up (RuleSet.to_dict):
+    a later change of the programme's rules never moves a student who is on the way.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("signed up")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        COMPLETED = "completed", _("completed")
+
+    class Term(models.TextChoices):
+        SPRING = "spring", _("spring")
+        AUTUMN = "autumn", _("autumn")
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+        verbose_name=_("student"),
+    )
+    programme = models.ForeignKey(
+        StudyProgramme,
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+        verbose_name=_("study programme"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    rules = models.JSONField(_("rules when signing up"))
+    expected_term = models.CharField(
+        _("expected completion term"), max_length=10, choices=Term.choices
+    )
+    expected_year = models.PositiveSmallIntegerField(
+        _("expected completion year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    terms_accepted_at = models.DateTimeField(_("terms accepted"))
+    created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawing"), blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "programme"],
+                condition=models.Q(status="active"),
+                name="one_active_enrolment_per_programme",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student}, {self.programme}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def ruleset(self) -> RuleSet:
+        return RuleSet.from_dict(self.rules)
+
+    @property
+    def expected_completion(self) -> str:
+        return f"{self.get_expected_term_display()} {self.expected_year}"
+
+
+class EntryQuerySet(models.QuerySet["Entry"]):
+    def for_progress(self) -> EntryQuerySet:
+        return self.select_related("activity")
+
+
+class Entry(models.Model):
+    """One activity in the portfolio: what, when, where, with evidence, diary and reflection."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("awaiting approval")
+        RETURNED = "returned", _("returned for changes")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="entries", verbose_name=_("enrolment")
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="entries", verbose_name=_("activity")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("to"), null=True, blank=True)
+    country = CountryField(_("country"))
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    host = models.CharField(_("host institution or organiser"), max_length=200, blank=True)
+    description = models.TextField(
+        _("what you did"), help_text=_("A few sentences: what you did and with whom.")
+    )
+    engagements = models.PositiveSmallIntegerField(
+        _("engagements"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("How many times you took part, e.g. 2 of the 3 guest lectures."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("portfolio entry")
+        verbose_name_plural = _("portfolio entries")
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="entry_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.activity)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def location(self) -> str:
+        return self.activity.location
+
+    @property
+    def is_abroad(self) -> bool:
+        return self.activity.location == Location.ABROAD
+
+    def as_completed(self) -> CompletedEntry:
+        """This entry as the rules engine reads it."""
+        return CompletedEntry(
+            activity_key=self.activity_id,
+            location=self.activity.location,
+            engagements=self.engagements,
+            engagements_required=self.activity.engagements_required,
+            size=self.activity.size or None,
+            label=self.activity.title,
+        )
+
+
+class DiaryNote(models.Model):
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="notes", verbose_name=_("entry")
+    )
+    written_on = models.DateField(_("date"))
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("diary note")
+        verbose_name_plural = _("diary notes")
+        ordering = ["written_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.written_on}: {self.text[:40]}"
+
+
+class Reflection(models.Model):
+    """The student's reflection on one activity.
+
+    ``answers`` is a list of {"en": question, "nb": question, "answer": text}: the questions are
+    copied from the programme when the reflection is written, so editing the programme's
+    questions later never changes what the student answered.
+    """
+
+    entry = models.OneToOneField(
+        Entry, on_delete=models.CASCADE, related_name="reflection", verbose_name=_("entry")
+    )
+    answers = models.JSONField(_("answers"), default=list)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reflection")
+        verbose_name_plural = _("reflections")
+
+    def __str__(self) -> str:
+        return f"{_('reflection')}: {self.entry}"
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.answers) and all(a.get("answer", "").strip() for a in self.answers)
+
+    def word_count(self) -> int:
+        return sum(len(a.get("answer", "").split()) for a in self.answers)
+
+
+def _private_name(instance: Any, filename: str) -> str:
+    # Services always pass a generated name; this keeps any other path private and unguessable.
+    return f"evidence/{uuid.uuid4().hex}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """A file that shows the student took part: a proof of participation or a photo.
+
+    Stored in private storage under a generated name; served only by a view that checks who is
+    asking. ``original_name`` is the file's name as uploaded, made safe for display.
+    """
+
+    class Kind(models.TextChoices):
+        PROOF = "proof", _("proof of participation")
+        PHOTO = "photo", _("photo")
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("entry")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=_private_name, max_length=255)
+    thumbnail = models.FileField(
+        _("thumbnail"), upload_to=_private_name, max_length=255, blank=True
+    )
+    content_type = models.CharField(_("type"), max_length=100)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def download_name(self) -> str:
+        """The name to offer on download: the original name with the stored type's extension."""
+        stem = self.original_name.rsplit(".", 1)[0] or "file"
+        extension = ".pdf" if self.content_type == "application/pdf" else ".jpg"
+        return stem + extension

@@ -1,0 +1,148 @@
+"""Reads for the portfolio: the student's progress towards the diploma, and scoped lookups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from activities.rules import Progress, evaluate
+from cil.models import User
+from cil.policy import is_programme_admin, is_programme_reviewer
+from portfolio.models import Enrolment, Entry, Evidence
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    done: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class StudentProgress:
+    """Where an enrolled student stands: from approved entries, and with those awaiting approval."""
+
+    approved: Progress
+    with_pending: Progress
+    steps: list[Step]
+    next_step: str
+
+    @property
+    def approved_percent(self) -> int:
+        return round(self.approved.fraction * 100)
+
+    @property
+    def pending_percent(self) -> int:
+        """The extra share the entries awaiting approval would add."""
+        return max(0, round(self.with_pending.fraction * 100) - self.approved_percent)
+
+
+def progress_for(enrolment: Enrolment, entries: list[Entry]) -> StudentProgress:
+    """Progress from the rules recorded at sign-up; ``entries`` with their activities loaded."""
+    rules = enrolment.ruleset()
+    approved = [e for e in entries if e.status == Entry.Status.APPROVED]
+    pending = [e for e in entries if e.status == Entry.Status.SUBMITTED]
+    done = evaluate(rules, [e.as_completed() for e in approved])
+    hoped = evaluate(rules, [e.as_completed() for e in [*approved, *pending]])
+    activity_detail = _(
+        "%(done)d of %(required)d approved (%(home)d at home, %(abroad)d abroad)"
+    ) % {
+        "done": done.counted,
+        "required": done.required,
+        "home": done.home,
+        "abroad": done.abroad,
+    }
+    steps = [
+        Step(_("Signed up"), True, enrolment.programme.name),
+        Step(_("Activities approved"), done.activities_complete, activity_detail),
+    ]
+    if rules.career_course_required:
+        steps.append(Step(_("CIL career course"), False))
+    steps.append(Step(_("Final report approved"), False))
+    if rules.presentation_required:
+        steps.append(Step(_("Final presentation"), False))
+    steps.append(Step(_("Diploma issued"), False))
+    return StudentProgress(done, hoped, steps, _next_step(entries, done, hoped))
+
+
+def _next_step(entries: list[Entry], done: Progress, hoped: Progress) -> str:
+    editable = [e for e in entries if e.is_editable]
+    if not entries:
+        return _("Add your first activity to the portfolio.")
+    returned = [e for e in editable if e.status == Entry.Status.RETURNED]
+    if returned:
+        return _("Make the changes asked for in “%(title)s” and submit it again.") % {
+            "title": returned[0].activity.title
+        }
+    if not hoped.activities_complete:
+        missing = ", ".join(
+            s.message for s in hoped.shortfalls if s.code not in ("career_course", "presentation")
+        )
+        if editable:
+            return _("Finish and submit “%(title)s”. You still need: %(missing)s.") % {
+                "title": editable[0].activity.title,
+                "missing": missing,
+            }
+        return _("Take part in more activities. You still need: %(missing)s.") % {
+            "missing": missing
+        }
+    if not done.activities_complete:
+        return _("Wait for the certificate administrator to approve your activities.")
+    return _("Your activities are approved: the next step is the final report.")
+
+
+def student_entries(enrolment: Enrolment) -> list[Entry]:
+    """The enrolment's entries with what the portfolio pages show, in a fixed number of queries."""
+    return list(
+        enrolment.entries.select_related("activity", "reflection").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")), "notes"
+        )
+    )
+
+
+# --- Scoped lookups ----------------------------------------------------------------------------
+
+
+def own_enrolment(user: User, pk: int) -> Enrolment:
+    try:
+        return Enrolment.objects.select_related("programme").get(pk=pk, student=user)
+    except Enrolment.DoesNotExist:
+        raise Http404 from None
+
+
+def own_entry(user: User, pk: int) -> Entry:
+    """An entry of the signed-in student's own portfolio, or 404 (never 403: no hint it exists)."""
+    try:
+        return Entry.objects.select_related("activity", "enrolment__programme").get(
+            pk=pk, enrolment__student=user
+        )
+    except Entry.DoesNotExist:
+        raise Http404 from None
+
+
+def viewable_evidence(user: User, pk: int) -> Evidence:
+    """Evidence the user may see: their own, or of a student in a programme they administer
+    or review. Anyone else gets 404."""
+    try:
+        evidence = Evidence.objects.select_related("entry__enrolment__programme").get(pk=pk)
+    except Evidence.DoesNotExist:
+        raise Http404 from None
+    enrolment = evidence.entry.enrolment
+    if enrolment.student_id == user.pk:
+        return evidence
+    if is_programme_admin(user, enrolment.programme) or is_programme_reviewer(
+        user, enrolment.programme
+    ):
+        return evidence
+    raise Http404
+
+
+def programme_enrolments(programme) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(programme=programme)
+        .select_related("student")
+        .order_by("-created_at")
+    )
