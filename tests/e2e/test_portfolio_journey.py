@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from portfolio.models import Entry
 from tests.conftest import Personas
 from tests.e2e.conftest import Visit, prefer_language, sign_in_as
-from tests.factories import ActivityFactory, tiny_jpeg, tiny_pdf
+from tests.factories import ActivityFactory, EnrolmentFactory, tiny_jpeg, tiny_pdf
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -164,3 +164,33 @@ def test_student_documents_an_activity_on_a_phone(
     assert entry["status"] == "submitted"
     files = [ev["file"] for ev in entry["evidence"]]
     assert len(files) == 2 and set(files) <= set(archive.namelist())
+
+
+@pytest.mark.parametrize("language", ["en", "nb"])
+def test_administrator_sees_sign_ups_and_a_student_withdraws(
+    visit: Visit, personas: Personas, language: str
+) -> None:
+    enrolment = EnrolmentFactory(student=personas.student_a, programme=personas.programme_p)
+    prefer_language(visit, language)
+    sign_in_as(visit, personas.admin_p)
+    visit.goto("/manage/nursing/")
+    visit.page.get_by_role("link", name="Studenter" if language == "nb" else "Students").click()
+    visit.check()
+    expect(visit.page.get_by_role("table")).to_contain_text("Student A")
+
+    visit.page.context.clear_cookies()
+    prefer_language(visit, language)
+    sign_in_as(visit, personas.student_a)
+    visit.goto("/portfolio/")
+    withdraw = "Trekk deg fra sertifikatet" if language == "nb" else "Withdraw from the certificate"
+    visit.page.get_by_role("link", name=withdraw).click()
+    visit.check()
+    visit.page.get_by_role("textbox").fill("Changing programme.")
+    visit.page.get_by_role(
+        "button", name="Trekk deg" if language == "nb" else "Withdraw", exact=True
+    ).click()
+    visit.check()
+    enrolment.refresh_from_db()
+    assert enrolment.status == "withdrawn"
+    earlier = "Tidligere påmeldinger" if language == "nb" else "Earlier sign-ups"
+    expect(visit.page.get_by_role("main")).to_contain_text(earlier)
