@@ -4,6 +4,10 @@ from certificates import views
 
 app_name = "certificates"
 urlpatterns = [
-    path("review/", views.review_home, name="review_home"),
-    path("overview/", views.overview, name="overview"),
+    path("certificates/review/", views.review_home, name="review_home"),
+    path("certificates/overview/", views.overview, name="overview"),
+    # A programme's certificate administrators review submitted activities
+    path("manage/<slug:code>/review/", views.entry_queue, name="entry_queue"),
+    path("manage/<slug:code>/review/approve/", views.entry_approve_many, name="entry_approve_many"),
+    path("manage/<slug:code>/review/<int:entry>/", views.entry_review, name="entry_review"),
 ]

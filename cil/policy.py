@@ -210,6 +210,10 @@ URL_RULES: dict[str, Rule] = {
     "activities:group_remove": CENTRAL_STAFF,
     "certificates:review_home": ANY_REVIEWER,
     "certificates:overview": CENTRAL_STAFF,
+    # Reviewing activities: the programme's administrators; entries are looked up within it
+    "certificates:entry_queue": PROGRAMME_ADMIN,
+    "certificates:entry_review": PROGRAMME_ADMIN,
+    "certificates:entry_approve_many": PROGRAMME_ADMIN,
     # Accounts (django-allauth): the entrance is public, managing an account needs a login.
     "account_signup": PUBLIC,
     "account_login": PUBLIC,

@@ -12,7 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("portfolio.urls")),
     path("", include("activities.urls")),
-    path("certificates/", include("certificates.urls")),
+    path("", include("certificates.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from activities.models import Activity, StudyProgramme
 from cil import audit
 from cil.models import User
-from portfolio import uploads
+from portfolio import uploads, workflow
 from portfolio.models import DiaryNote, Enrolment, Entry, Evidence, Reflection
 
 ENTRY_FIELDS = (
@@ -204,27 +204,17 @@ def submission_problems(entry: Entry) -> list[str]:
     return problems
 
 
-@transaction.atomic
 def submit_entry(*, entry: Entry, by: User) -> Entry:
     """Send the entry to the certificate administrators. It is read-only until returned."""
-    locked = _lock_editable(entry, by)
-    problems = submission_problems(locked)
+    if entry.enrolment.student_id != by.pk:
+        raise PermissionDenied
+    problems = submission_problems(entry)
     if problems:
         raise PortfolioError(" ".join(problems))
-    from_state = locked.status
-    locked.status = Entry.Status.SUBMITTED
-    locked.submitted_at = timezone.now()
-    locked.save(update_fields=["status", "submitted_at", "updated_at"])
-    audit.record(
-        actor=by,
-        action="entry.submitted",
-        target=locked,
-        from_state=from_state,
-        to_state=locked.status,
-        subject=by,
-    )
-    entry.status = locked.status
-    return locked
+    try:
+        return workflow.transition(entry=entry, by=by, action=workflow.Action.SUBMIT)
+    except workflow.WorkflowError as error:
+        raise PortfolioError(str(error)) from error
 
 
 # --- Diary and reflection --------------------------------------------------------------------

@@ -333,7 +333,7 @@ def evidence_delete(request: HttpRequest, evidence: int) -> HttpResponse:
 
 
 def _private_file(
-    name: str, *, content_type: str, download_name: str, inline: bool
+    name: str, *, content_type: str, download_name: str, inline: bool, sandbox: bool = True
 ) -> FileResponse:
     response = FileResponse(
         default_storage.open(name, "rb"),
@@ -342,8 +342,9 @@ def _private_file(
         content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    # Even if a browser were to render a stored file as a page, it could run nothing.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    if sandbox:
+        # Even if a browser were to render a stored file as a page, it could run nothing.
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, max-age=0, no-store"
     return response
 
@@ -351,11 +352,15 @@ def _private_file(
 @require_GET
 def evidence_file(request: HttpRequest, evidence: int) -> FileResponse:
     instance = viewable_evidence(request.user, evidence)
+    # Photos show in the page. PDFs download, unless opened to read in the browser's own PDF
+    # viewer (?view=1), which a sandbox policy would stop; they were checked to be real PDFs.
+    read_pdf = not instance.is_image and request.GET.get("view") == "1"
     return _private_file(
         instance.file.name,
         content_type=instance.content_type,
         download_name=instance.download_name,
-        inline=instance.is_image,  # photos show in the page; PDFs download
+        inline=instance.is_image or read_pdf,
+        sandbox=not read_pdf,
     )
 
 

@@ -117,6 +117,9 @@ EXPECTED: dict[str, Expect] = {
     "activities:group_remove": CENTRAL_POST,
     "certificates:review_home": REVIEWER_HOME,
     "certificates:overview": CENTRAL_HOME,
+    "certificates:entry_queue": P_ADMIN_PAGE,
+    "certificates:entry_review": P_ADMIN_PAGE,
+    "certificates:entry_approve_many": P_ADMIN_POST,
     "account_login": ENTRANCE_PAGE,
     "account_signup": ENTRANCE_PAGE,
     "account_logout": Expect.of(OK, anonymous=REDIRECT),  # a confirmation page; logout is a POST
