@@ -10,4 +10,11 @@ urlpatterns = [
     path("manage/<slug:code>/review/", views.entry_queue, name="entry_queue"),
     path("manage/<slug:code>/review/approve/", views.entry_approve_many, name="entry_approve_many"),
     path("manage/<slug:code>/review/<int:entry>/", views.entry_review, name="entry_review"),
+    path("manage/<slug:code>/students/<int:enrolment>/", views.student, name="student"),
+    # The student asks for final approval of their activities
+    path(
+        "portfolio/enrolments/<int:enrolment>/final-approval/",
+        views.request_activities,
+        name="request_activities",
+    ),
 ]

@@ -214,6 +214,8 @@ URL_RULES: dict[str, Rule] = {
     "certificates:entry_queue": PROGRAMME_ADMIN,
     "certificates:entry_review": PROGRAMME_ADMIN,
     "certificates:entry_approve_many": PROGRAMME_ADMIN,
+    "certificates:student": PROGRAMME_ADMIN,
+    "certificates:request_activities": SIGNED_IN,  # the student's own enrolment only
     # Accounts (django-allauth): the entrance is public, managing an account needs a login.
     "account_signup": PUBLIC,
     "account_login": PUBLIC,

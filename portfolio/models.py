@@ -32,6 +32,15 @@ class Enrolment(models.Model):
         WITHDRAWN = "withdrawn", _("withdrawn")
         COMPLETED = "completed", _("completed")
 
+    class Stage(models.TextChoices):
+        # How far the student has come; only certificates/workflow.py moves it.
+        ENROLLED = "enrolled", _("collecting activities")
+        ACTIVITIES_REQUESTED = "activities_requested", _("activities sent for final approval")
+        ACTIVITIES_APPROVED = "activities_approved", _("writing the final report")
+        REPORT_APPROVED = "report_approved", _("final report approved")
+        PRESENTED = "presented", _("presented")
+        CERTIFIED = "certified", _("diploma issued")
+
     class Term(models.TextChoices):
         SPRING = "spring", _("spring")
         AUTUMN = "autumn", _("autumn")
@@ -51,6 +60,9 @@ class Enrolment(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
+    stage = models.CharField(
+        _("stage"), max_length=30, choices=Stage.choices, default=Stage.ENROLLED
+    )
     rules = models.JSONField(_("rules when signing up"))
     expected_term = models.CharField(
         _("expected completion term"), max_length=10, choices=Term.choices
@@ -62,6 +74,17 @@ class Enrolment(models.Model):
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawing"), blank=True)
+    activities_requested_at = models.DateTimeField(
+        _("final approval of activities asked for"), null=True, blank=True
+    )
+    activities_approved_at = models.DateTimeField(_("activities approved"), null=True, blank=True)
+    activities_comment = models.TextField(
+        _("comment on the activities from the certificate administrator"), blank=True
+    )
+    career_course_on = models.DateField(_("CIL career course completed"), null=True, blank=True)
+    presented_on = models.DateField(_("presented"), null=True, blank=True)
+    presentation_form = models.CharField(_("form of presentation"), max_length=20, blank=True)
+    presentation_note = models.TextField(_("note on the presentation"), blank=True)
 
     objects = EnrolmentQuerySet.as_manager()
 

@@ -40,6 +40,21 @@ class StudentProgress:
         return max(0, round(self.with_pending.fraction * 100) - self.approved_percent)
 
 
+Stage = Enrolment.Stage
+_STAGE_ORDER = [
+    Stage.ENROLLED,
+    Stage.ACTIVITIES_REQUESTED,
+    Stage.ACTIVITIES_APPROVED,
+    Stage.REPORT_APPROVED,
+    Stage.PRESENTED,
+    Stage.CERTIFIED,
+]
+
+
+def _reached(enrolment: Enrolment, stage: str) -> bool:
+    return _STAGE_ORDER.index(enrolment.stage) >= _STAGE_ORDER.index(stage)
+
+
 def progress_for(enrolment: Enrolment, entries: list[Entry]) -> StudentProgress:
     """Progress from the rules recorded at sign-up; ``entries`` with their activities loaded."""
     rules = enrolment.ruleset()
@@ -57,18 +72,41 @@ def progress_for(enrolment: Enrolment, entries: list[Entry]) -> StudentProgress:
     }
     steps = [
         Step(_("Signed up"), True, enrolment.programme.name),
-        Step(_("Activities approved"), done.activities_complete, activity_detail),
+        Step(
+            _("Activities approved"),
+            _reached(enrolment, Stage.ACTIVITIES_APPROVED),
+            activity_detail,
+        ),
     ]
     if rules.career_course_required:
-        steps.append(Step(_("CIL career course"), False))
-    steps.append(Step(_("Final report approved"), False))
+        steps.append(Step(_("CIL career course"), enrolment.career_course_on is not None))
+    steps.append(Step(_("Final report approved"), _reached(enrolment, Stage.REPORT_APPROVED)))
     if rules.presentation_required:
-        steps.append(Step(_("Final presentation"), False))
-    steps.append(Step(_("Diploma issued"), False))
-    return StudentProgress(done, hoped, steps, _next_step(entries, done, hoped))
+        steps.append(Step(_("Final presentation"), enrolment.presented_on is not None))
+    steps.append(Step(_("Diploma issued"), enrolment.stage == Stage.CERTIFIED))
+    return StudentProgress(done, hoped, steps, _next_step(enrolment, entries, done, hoped))
 
 
-def _next_step(entries: list[Entry], done: Progress, hoped: Progress) -> str:
+def _next_step(enrolment: Enrolment, entries: list[Entry], done: Progress, hoped: Progress) -> str:
+    rules = enrolment.ruleset()
+    stage = enrolment.stage
+    if stage == Stage.CERTIFIED:
+        return _("Your diploma is issued. Congratulations!")
+    if stage == Stage.ACTIVITIES_REQUESTED:
+        return _(
+            "Wait for the certificate administrator to give final approval of your activities."
+        )
+    if stage == Stage.ACTIVITIES_APPROVED:
+        return _("Write your final report and submit it for approval.")
+    if stage in (Stage.REPORT_APPROVED, Stage.PRESENTED):
+        if rules.presentation_required and not enrolment.presented_on:
+            return _(
+                "Present your experience to fellow students: sign up for a presentation session."
+            )
+        if rules.career_course_required and not enrolment.career_course_on:
+            return _("Complete the CIL career course.")
+        return _("Everything is done: the certificate administrator will issue your diploma.")
+    # Still collecting activities.
     editable = [e for e in entries if e.is_editable]
     if not entries:
         return _("Add your first activity to the portfolio.")
@@ -77,6 +115,10 @@ def _next_step(entries: list[Entry], done: Progress, hoped: Progress) -> str:
         return _("Make the changes asked for in “%(title)s” and submit it again.") % {
             "title": returned[0].activity.title
         }
+    if done.activities_complete:
+        return _(
+            "Your activities meet the rules: ask the certificate administrator for final approval."
+        )
     if not hoped.activities_complete:
         missing = ", ".join(
             s.message for s in hoped.shortfalls if s.code not in ("career_course", "presentation")
@@ -89,9 +131,7 @@ def _next_step(entries: list[Entry], done: Progress, hoped: Progress) -> str:
         return _("Take part in more activities. You still need: %(missing)s.") % {
             "missing": missing
         }
-    if not done.activities_complete:
-        return _("Wait for the certificate administrator to approve your activities.")
-    return _("Your activities are approved: the next step is the final report.")
+    return _("Wait for the certificate administrator to approve your activities.")
 
 
 def student_entries(enrolment: Enrolment) -> list[Entry]:

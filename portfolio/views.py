@@ -71,11 +71,17 @@ def home(request: HttpRequest) -> HttpResponse:
     cards = []
     for enrolment in active:
         entries = student_entries(enrolment)
+        progress = progress_for(enrolment, entries)
+        # The student may ask for final approval once the approved activities meet the rules.
+        can_request = (
+            enrolment.stage == Enrolment.Stage.ENROLLED and progress.approved.activities_complete
+        )
         cards.append(
             {
                 "enrolment": enrolment,
                 "entries": entries,
-                "progress": progress_for(enrolment, entries),
+                "progress": progress,
+                "can_request": can_request,
             }
         )
     open_programmes = (

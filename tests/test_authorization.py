@@ -120,6 +120,8 @@ EXPECTED: dict[str, Expect] = {
     "certificates:entry_queue": P_ADMIN_PAGE,
     "certificates:entry_review": P_ADMIN_PAGE,
     "certificates:entry_approve_many": P_ADMIN_POST,
+    "certificates:student": P_ADMIN_PAGE,
+    "certificates:request_activities": OWN_PORTFOLIO,  # GET asks for confirmation
     "account_login": ENTRANCE_PAGE,
     "account_signup": ENTRANCE_PAGE,
     "account_logout": Expect.of(OK, anonymous=REDIRECT),  # a confirmation page; logout is a POST

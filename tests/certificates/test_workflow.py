@@ -1,0 +1,180 @@
+"""The enrolment's way to the diploma: every (stage, action, role), conditions and pages."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
+
+from certificates import workflow
+from cil.models import AuditEvent
+from portfolio.models import Enrolment
+from tests.conftest import Personas
+from tests.factories import ActivityFactory, EnrolmentFactory, EntryFactory
+
+pytestmark = pytest.mark.django_db
+
+STAGES = [s.value for s in Enrolment.Stage]
+ACTIONS = [a.value for a in workflow.Action]
+ROLES = ["student_a", "student_b", "admin_p", "admin_q", "reviewer_p", "central", "superuser"]
+# Written from the users' side: who moves the enrolment, from where, to where.
+ALLOWED = {
+    ("enrolled", "request_activities", "student_a"): "activities_requested",
+    ("activities_requested", "confirm_activities", "admin_p"): "activities_approved",
+    ("activities_requested", "confirm_activities", "superuser"): "activities_approved",
+    ("activities_requested", "decline_activities", "admin_p"): "enrolled",
+    ("activities_requested", "decline_activities", "superuser"): "enrolled",
+    ("activities_approved", "approve_report", "reviewer_p"): "report_approved",
+    ("activities_approved", "approve_report", "superuser"): "report_approved",
+    ("report_approved", "record_presentation", "admin_p"): "presented",
+    ("report_approved", "record_presentation", "superuser"): "presented",
+}
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def meeting_the_rules(personas: Personas, **kwargs) -> Enrolment:
+    """Student A in P (3 activities, 1 at home, 1 abroad) with three approved activities."""
+    enrolment = EnrolmentFactory(
+        student=personas.student_a, programme=personas.programme_p, **kwargs
+    )
+    for location in ("home", "home", "abroad"):
+        activity = ActivityFactory(programme=personas.programme_p, location=location)
+        EntryFactory(enrolment=enrolment, activity=activity, status="approved")
+    return enrolment
+
+
+@pytest.mark.parametrize("stage", STAGES)
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("role", ROLES)
+def test_every_stage_action_and_role(
+    personas: Personas, stage: str, action: str, role: str
+) -> None:
+    enrolment = meeting_the_rules(personas, stage=stage)
+    before = AuditEvent.objects.count()
+    expected = ALLOWED.get((stage, action, role))
+    if expected:
+        workflow.advance(
+            enrolment=enrolment, by=getattr(personas, role), action=action, comment="Noted."
+        )
+        enrolment.refresh_from_db()
+        assert enrolment.stage == expected
+        assert AuditEvent.objects.count() == before + 1
+    else:
+        with pytest.raises((PermissionDenied, workflow.WorkflowError)):
+            workflow.advance(
+                enrolment=enrolment, by=getattr(personas, role), action=action, comment="Noted."
+            )
+        enrolment.refresh_from_db()
+        assert enrolment.stage == stage
+        assert AuditEvent.objects.count() == before
+
+
+def test_final_approval_needs_the_rules_met(personas: Personas) -> None:
+    enrolment = EnrolmentFactory(student=personas.student_a, programme=personas.programme_p)
+    EntryFactory(enrolment=enrolment, status="approved")  # one activity at home; three needed
+    with pytest.raises(workflow.WorkflowError, match="2 more activities, 1 more activity abroad"):
+        workflow.advance(enrolment=enrolment, by=personas.student_a, action="request_activities")
+    enrolment.refresh_from_db()
+    assert enrolment.stage == "enrolled"
+
+
+def test_declining_needs_a_comment_and_the_student_is_told(
+    personas: Personas, mailoutbox, committed
+) -> None:
+    enrolment = meeting_the_rules(personas, stage="activities_requested")
+    with pytest.raises(workflow.WorkflowError, match="Write a comment"):
+        workflow.advance(enrolment=enrolment, by=personas.admin_p, action="decline_activities")
+    with committed():
+        workflow.advance(
+            enrolment=enrolment,
+            by=personas.admin_p,
+            action="decline_activities",
+            comment="Add the abroad proof.",
+        )
+    assert "Add the abroad proof." in mailoutbox[0].body
+    page = client_for(personas.student_a).get(reverse("portfolio:home"))
+    assert "Add the abroad proof." in page.content.decode()
+
+
+def test_a_withdrawn_student_does_not_move(personas: Personas) -> None:
+    enrolment = meeting_the_rules(personas, status="withdrawn")
+    with pytest.raises(workflow.WorkflowError, match="withdrawn"):
+        workflow.advance(enrolment=enrolment, by=personas.student_a, action="request_activities")
+
+
+def test_presentation_only_where_the_programme_asks_for_one(personas: Personas) -> None:
+    personas.programme_p.presentation_required = False
+    personas.programme_p.save()
+    enrolment = EnrolmentFactory(
+        student=personas.student_a, programme=personas.programme_p, stage="report_approved"
+    )
+    with pytest.raises(workflow.WorkflowError, match="does not ask for a final presentation"):
+        workflow.advance(enrolment=enrolment, by=personas.admin_p, action="record_presentation")
+
+
+def test_career_course_is_recorded_once_by_an_administrator(personas: Personas) -> None:
+    enrolment = EnrolmentFactory(student=personas.student_a, programme=personas.programme_p)
+    with pytest.raises(PermissionDenied):
+        workflow.record_career_course(
+            enrolment=enrolment, by=personas.student_a, completed_on=datetime.date(2026, 5, 1)
+        )
+    workflow.record_career_course(
+        enrolment=enrolment, by=personas.admin_p, completed_on=datetime.date(2026, 5, 1)
+    )
+    with pytest.raises(workflow.WorkflowError, match="already recorded"):
+        workflow.record_career_course(
+            enrolment=enrolment, by=personas.admin_p, completed_on=datetime.date(2026, 5, 2)
+        )
+    enrolment.refresh_from_db()
+    assert enrolment.career_course_on == datetime.date(2026, 5, 1)
+
+
+def test_student_asks_and_administrator_confirms_through_the_pages(personas: Personas) -> None:
+    enrolment = meeting_the_rules(personas)
+    student = client_for(personas.student_a)
+    home = student.get(reverse("portfolio:home")).content.decode()
+    assert "Ask for final approval of your activities" in home
+    url = reverse("certificates:request_activities", args=[enrolment.pk])
+    assert student.get(url).status_code == 200  # a confirmation page
+    student.post(url)
+    enrolment.refresh_from_db()
+    assert enrolment.stage == "activities_requested"
+    admin = client_for(personas.admin_p)
+    page = reverse("certificates:student", args=["nursing", enrolment.pk])
+    assert "Final approval of the activities" in admin.get(page).content.decode()
+    admin.post(page, {"action": "confirm_activities", "comment": ""})
+    admin.post(page, {"action": "career_course", "completed_on": "2026-05-01"})
+    enrolment.refresh_from_db()
+    assert enrolment.stage == "activities_approved" and enrolment.career_course_on
+    assert "Write your final report" in student.get(reverse("portfolio:home")).content.decode()
+
+
+def test_another_programmes_student_is_not_found(personas: Personas) -> None:
+    enrolment = meeting_the_rules(personas, stage="activities_requested")
+    admin_q = client_for(personas.admin_q)
+    response = admin_q.post(
+        reverse("certificates:student", args=["medicine", enrolment.pk]),
+        {"action": "confirm_activities"},
+    )
+    assert response.status_code == 404
+    enrolment.refresh_from_db()
+    assert enrolment.stage == "activities_requested"
+
+
+@pytest.mark.parametrize("size", [2, 50])
+def test_student_page_keeps_a_constant_number_of_queries(
+    personas: Personas, django_assert_max_num_queries, size: int
+) -> None:
+    enrolment = EnrolmentFactory(student=personas.student_a, programme=personas.programme_p)
+    EntryFactory.create_batch(size, enrolment=enrolment)
+    admin = client_for(personas.admin_p)
+    with django_assert_max_num_queries(16):
+        admin.get(reverse("certificates:student", args=["nursing", enrolment.pk]))
