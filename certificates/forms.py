@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from certificates.models import FinalReport
 from portfolio.forms import DateInput
+from portfolio.models import Evidence
 
 PRESENTATION_FORMS = [
     ("ceremony", _("Ceremony")),
@@ -38,4 +42,62 @@ class PresentationForm(forms.Form):
     form = forms.ChoiceField(label=_("Form"), choices=PRESENTATION_FORMS)
     note = forms.CharField(
         label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReportForm(forms.Form):
+    """The summary, one text per section (the questions are the headings), and photos."""
+
+    summary = forms.CharField(
+        label=_("Summary of your activities"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "data-counts": ""}),
+        help_text=_("Drafted from your approved activities; edit it as you like."),
+    )
+    photos = forms.ModelMultipleChoiceField(
+        label=_("Photos to include (optional)"),
+        queryset=Evidence.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, report: FinalReport, language: str, **kwargs: Any) -> None:
+        initial = {"summary": report.summary, "photos": list(report.photos.all())}
+        for index, section in enumerate(report.sections):
+            initial[f"section_{index}"] = section.get("text", "")
+        super().__init__(*args, initial=initial, **kwargs)
+        fields = {}
+        for index, section in enumerate(report.sections):
+            heading = section.get(language) or section["en"]
+            fields[f"section_{index}"] = forms.CharField(
+                label=heading,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 8, "data-counts": ""}),
+            )
+        # The sections come before the photos.
+        photos = self.fields.pop("photos")
+        self.fields.update(fields)
+        self.fields["photos"] = photos
+        self.fields["photos"].queryset = Evidence.objects.filter(
+            entry__enrolment=report.enrolment, content_type__startswith="image/"
+        ).select_related("entry__activity")
+        self.fields["photos"].label_from_instance = lambda ev: ev.caption or ev.original_name
+        self.section_count = len(report.sections)
+
+    def texts(self) -> list[str]:
+        return [self.cleaned_data.get(f"section_{i}", "") for i in range(self.section_count)]
+
+    def photo_ids(self) -> list[int]:
+        return [ev.pk for ev in self.cleaned_data.get("photos", [])]
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comments for the student"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Needed when you return the report. Say what must change for the report to meet the "
+            "university's standards; the student's experience itself is not graded."
+        ),
     )

@@ -6,11 +6,24 @@ app_name = "certificates"
 urlpatterns = [
     path("certificates/review/", views.review_home, name="review_home"),
     path("certificates/overview/", views.overview, name="overview"),
+    path("certificates/review/<int:report>/", views.report_review, name="report_review"),
     # A programme's certificate administrators review submitted activities
     path("manage/<slug:code>/review/", views.entry_queue, name="entry_queue"),
     path("manage/<slug:code>/review/approve/", views.entry_approve_many, name="entry_approve_many"),
     path("manage/<slug:code>/review/<int:entry>/", views.entry_review, name="entry_review"),
     path("manage/<slug:code>/students/<int:enrolment>/", views.student, name="student"),
+    # The student's final report
+    path("portfolio/enrolments/<int:enrolment>/report/", views.report, name="report"),
+    path(
+        "portfolio/enrolments/<int:enrolment>/report/autosave/",
+        views.report_autosave,
+        name="report_autosave",
+    ),
+    path(
+        "portfolio/enrolments/<int:enrolment>/report/submit/",
+        views.report_submit,
+        name="report_submit",
+    ),
     # The student asks for final approval of their activities
     path(
         "portfolio/enrolments/<int:enrolment>/final-approval/",

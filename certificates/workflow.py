@@ -25,16 +25,17 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.rules import evaluate
+from certificates.models import FinalReport, ReportVersion
 from cil import audit
 from cil.mail import notify
 from cil.models import User
 from cil.policy import is_programme_admin, is_programme_reviewer
-from portfolio.models import Enrolment, Entry
+from portfolio.models import Enrolment, Entry, Evidence
 
 Stage = Enrolment.Stage
 
@@ -234,4 +235,188 @@ def record_career_course(
         subject=locked.student,
     )
     enrolment.career_course_on = completed_on
+    return locked
+
+
+# --- The final report ------------------------------------------------------------------------
+
+R = FinalReport.Status
+
+
+class ReportAction(StrEnum):
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    RETURN = "return"
+
+
+def _words_in_range(report: FinalReport) -> str | None:
+    programme = report.enrolment.programme
+    words = report.word_count
+    if programme.report_min_words <= words <= programme.report_max_words:
+        return None
+    return _(
+        "Your report has %(words)d words; it must have between %(min)d and %(max)d. "
+        "The summary and the sections count, the headings do not."
+    ) % {"words": words, "min": programme.report_min_words, "max": programme.report_max_words}
+
+
+def _may_write(report: FinalReport) -> str | None:
+    if report.enrolment.stage != Stage.ACTIVITIES_APPROVED:
+        return _("The final report comes after the final approval of your activities.")
+    return None
+
+
+def _all_of(*checks: Callable[[FinalReport], str | None]) -> Callable[[FinalReport], str | None]:
+    return lambda report: next((p for check in checks if (p := check(report))), None)
+
+
+REPORT_TRANSITIONS: dict[tuple[str, ReportAction], Move] = {
+    (R.DRAFT, ReportAction.SUBMIT): Move(
+        R.SUBMITTED, Actor.STUDENT, condition=_all_of(_may_write, _words_in_range)
+    ),
+    (R.RETURNED, ReportAction.SUBMIT): Move(
+        R.SUBMITTED, Actor.STUDENT, condition=_all_of(_may_write, _words_in_range)
+    ),
+    (R.SUBMITTED, ReportAction.APPROVE): Move(
+        R.APPROVED, Actor.REVIEWER, mail="certificates/mail/report_decided"
+    ),
+    (R.SUBMITTED, ReportAction.RETURN): Move(
+        R.RETURNED, Actor.REVIEWER, needs_comment=True, mail="certificates/mail/report_decided"
+    ),
+}
+
+
+def report_transition(
+    *, report: FinalReport, by: User, action: ReportAction | str, comment: str = ""
+) -> FinalReport:
+    """Submit, approve or return a final report; approval also moves the enrolment on."""
+    action = ReportAction(action)
+    with transaction.atomic():
+        locked = (
+            FinalReport.objects.select_for_update(of=("self",))
+            .select_related("enrolment__programme", "enrolment__student")
+            .get(pk=report.pk)
+        )
+        actors = actors_of(by, locked.enrolment)
+        if not actors & {m.actor for (_s, a), m in REPORT_TRANSITIONS.items() if a == action}:
+            raise PermissionDenied
+        if not locked.enrolment.is_active:
+            raise WorkflowError(_("The student has withdrawn from the certificate."))
+        move = REPORT_TRANSITIONS.get((locked.status, action))
+        if move is None or move.actor not in actors:
+            raise WorkflowError(
+                _("The report is %(status)s, so this cannot be done now.")
+                % {"status": locked.get_status_display()}
+            )
+        comment = comment.strip()
+        if move.needs_comment and not comment:
+            raise WorkflowError(_("Write your comments for the student: what should be improved?"))
+        if move.condition and (problem := move.condition(locked)):
+            raise WorkflowError(problem)
+        from_state = locked.status
+        locked.status = move.to
+        now = timezone.now()
+        if action == ReportAction.SUBMIT:
+            locked.submitted_at = now
+            locked.save(update_fields=["status", "submitted_at", "updated_at"])
+            number = (locked.versions.aggregate(n=models.Max("number"))["n"] or 0) + 1
+            ReportVersion.objects.create(
+                report=locked,
+                number=number,
+                summary=locked.summary,
+                sections=locked.sections,
+                word_count=locked.word_count,
+            )
+        else:
+            locked.save(update_fields=["status", "updated_at"])
+            version = locked.versions.select_for_update().order_by("-number").first()
+            version.decision = (
+                ReportVersion.Decision.APPROVED
+                if action == ReportAction.APPROVE
+                else ReportVersion.Decision.RETURNED
+            )
+            version.comment, version.decided_by, version.decided_at = comment, by, now
+            version.save(update_fields=["decision", "comment", "decided_by", "decided_at"])
+        audit.record(
+            actor=by,
+            action=f"report.{action.value}",
+            target=locked,
+            from_state=from_state,
+            to_state=locked.status,
+            comment=comment,
+            subject=locked.enrolment.student,
+        )
+        if action == ReportAction.APPROVE:
+            advance(enrolment=locked.enrolment, by=by, action=Action.APPROVE_REPORT)
+        if move.mail:
+            notify(
+                user=locked.enrolment.student,
+                template=move.mail,
+                context={"report": locked, "action": action.value, "comment": comment},
+            )
+    report.status = locked.status
+    return locked
+
+
+def start_report(*, enrolment: Enrolment, by: User) -> FinalReport:
+    """The student's report, created on first visit with the programme's questions and a summary
+    drafted from the approved activities."""
+    if enrolment.student_id != by.pk:
+        raise PermissionDenied
+    existing = FinalReport.objects.filter(enrolment=enrolment).first()
+    if existing:
+        return existing
+    entries = Entry.objects.filter(
+        enrolment=enrolment, status=Entry.Status.APPROVED
+    ).select_related("activity")
+    lines = []
+    for entry in entries.order_by("started_on"):
+        place = ", ".join(p for p in (entry.host, entry.city, entry.country.name) if p)
+        when = entry.started_on.strftime("%m/%Y")
+        lines.append(f"- {entry.activity.title} ({place}, {when})")
+    report, _created = FinalReport.objects.get_or_create(
+        enrolment=enrolment,
+        defaults={
+            "summary": "\n".join(lines),
+            "sections": [{**q, "text": ""} for q in enrolment.programme.report_questions],
+        },
+    )
+    return report
+
+
+@transaction.atomic
+def save_report(
+    *,
+    report: FinalReport,
+    by: User,
+    summary: str,
+    texts: list[str],
+    photo_ids: list[int] | None = None,
+) -> FinalReport:
+    """Save the draft (also used by autosave). Only the student, only while it is editable."""
+    locked = (
+        FinalReport.objects.select_for_update(of=("self",))
+        .select_related("enrolment")
+        .get(pk=report.pk)
+    )
+    if locked.enrolment.student_id != by.pk:
+        raise PermissionDenied
+    if not locked.is_editable:
+        raise WorkflowError(
+            _("The report is %(status)s and cannot be changed now.")
+            % {"status": locked.get_status_display()}
+        )
+    if len(texts) != len(locked.sections):
+        raise WorkflowError(_("Write each section in its own box."))
+    locked.summary = summary
+    locked.sections = [
+        {**section, "text": text} for section, text in zip(locked.sections, texts, strict=True)
+    ]
+    locked.save(update_fields=["summary", "sections", "updated_at"])
+    if photo_ids is not None:
+        own = Evidence.objects.filter(
+            pk__in=photo_ids, entry__enrolment=locked.enrolment, content_type__startswith="image/"
+        )
+        locked.photos.set(own)
+    report.summary, report.sections = locked.summary, locked.sections
     return locked

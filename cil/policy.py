@@ -216,6 +216,11 @@ URL_RULES: dict[str, Rule] = {
     "certificates:entry_approve_many": PROGRAMME_ADMIN,
     "certificates:student": PROGRAMME_ADMIN,
     "certificates:request_activities": SIGNED_IN,  # the student's own enrolment only
+    "certificates:report": SIGNED_IN,  # the student's own report only
+    "certificates:report_autosave": SIGNED_IN,
+    "certificates:report_submit": SIGNED_IN,
+    # Final reports: reviewers of the report's programme (looked up by is_programme_reviewer)
+    "certificates:report_review": ANY_REVIEWER,
     # Accounts (django-allauth): the entrance is public, managing an account needs a login.
     "account_signup": PUBLIC,
     "account_login": PUBLIC,

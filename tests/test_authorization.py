@@ -17,6 +17,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from activities.models import ProgrammeRole
+from certificates.models import FinalReport
 from cil.policy import iter_urls
 from tests.conftest import ROLE_NAMES, Personas
 from tests.factories import (
@@ -122,6 +123,10 @@ EXPECTED: dict[str, Expect] = {
     "certificates:entry_approve_many": P_ADMIN_POST,
     "certificates:student": P_ADMIN_PAGE,
     "certificates:request_activities": OWN_PORTFOLIO,  # GET asks for confirmation
+    "certificates:report": OWN_PORTFOLIO,
+    "certificates:report_autosave": PORTFOLIO_POST,
+    "certificates:report_submit": OWN_PORTFOLIO,
+    "certificates:report_review": REVIEWER_HOME,  # reviewers of P; see test_report for Q's
     "account_login": ENTRANCE_PAGE,
     "account_signup": ENTRANCE_PAGE,
     "account_logout": Expect.of(OK, anonymous=REDIRECT),  # a confirmation page; logout is a POST
@@ -177,11 +182,17 @@ def sample_objects(personas: Personas) -> dict[str, str]:
     activity = ActivityFactory(programme=p)
     proposal = ProposalFactory(programme=p, student=personas.student_a)
     member = ProgrammeRole.objects.get(programme=p, user=personas.admin_p)
-    enrolment = EnrolmentFactory(student=personas.student_a, programme=p)
+    enrolment = EnrolmentFactory(
+        student=personas.student_a, programme=p, stage="activities_approved"
+    )
     entry = EntryFactory(enrolment=enrolment, activity=activity)
     note = entry.notes.create(written_on=entry.started_on, text="First day.")
     evidence = EvidenceFactory(entry=entry)
+    report = FinalReport.objects.create(
+        enrolment=enrolment, summary="Three activities.", sections=[]
+    )
     return {
+        "report": str(report.pk),
         "enrolment": str(enrolment.pk),
         "entry": str(entry.pk),
         "note": str(note.pk),

@@ -1,0 +1,208 @@
+"""The final report: word counting, the editor, submission, versions and the reviewer."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
+
+from certificates import workflow
+from certificates.models import FinalReport, ReportVersion
+from certificates.wordcount import count_words
+from tests.conftest import Personas
+from tests.factories import (
+    ActivityFactory,
+    EnrolmentFactory,
+    EntryFactory,
+    EvidenceFactory,
+    ProgrammeRoleFactory,
+)
+
+# Bokmål with hyphenated words, as a student writes it: 10 words by a person's count.
+NORWEGIAN = "Utvekslingen i Granada ga meg et e-post-vennskap og CIL-sertifikatet \u2013 endelig! "
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("", 0),
+        ("Hello world.", 2),
+        (NORWEGIAN, 10),
+        ("Sykepleier-student's  notes, 2025-2026.", 3),
+        ("A dash - is not a word; nor is \u2013 this.", 9),
+        ("æ ø å", 3),
+        ("snake_case counts twice", 4),
+    ],
+)
+def test_words_are_counted_as_a_person_would(text: str, words: int) -> None:
+    assert count_words(text) == words
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def report(personas: Personas) -> FinalReport:
+    enrolment = EnrolmentFactory(
+        student=personas.student_a, programme=personas.programme_p, stage="activities_approved"
+    )
+    for location in ("home", "home", "abroad"):
+        EntryFactory(
+            enrolment=enrolment,
+            status="approved",
+            activity=ActivityFactory(programme=personas.programme_p, location=location),
+        )
+    return workflow.start_report(enrolment=enrolment, by=personas.student_a)
+
+
+def write(report: FinalReport, user, words: int) -> None:
+    """Fill the report with exactly ``words`` words of bokmål, hyphenated words included."""
+    sentence_words = count_words(NORWEGIAN)
+    text = NORWEGIAN * (words // sentence_words) + " ".join(["ord"] * (words % sentence_words))
+    workflow.save_report(
+        report=report, by=user, summary="", texts=[text] + [""] * (len(report.sections) - 1)
+    )
+
+
+@pytest.mark.django_db
+def test_report_starts_with_the_questions_as_headings_and_a_drafted_summary(
+    report: FinalReport,
+) -> None:
+    assert len(report.sections) == 4
+    assert report.sections[3]["en"].startswith("What has been most rewarding")
+    assert report.summary.count("\n- ") == 2 and report.summary.startswith("- ")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("words", "accepted"), [(499, False), (500, True), (1000, True), (1001, False)]
+)
+def test_submission_keeps_to_the_word_range(
+    personas: Personas, report: FinalReport, words: int, accepted: bool
+) -> None:
+    report.summary = ""
+    write(report, personas.student_a, words)
+    report.refresh_from_db()
+    assert report.word_count == words
+    if accepted:
+        workflow.report_transition(report=report, by=personas.student_a, action="submit")
+        assert ReportVersion.objects.get().word_count == words
+    else:
+        with pytest.raises(workflow.WorkflowError) as error:
+            workflow.report_transition(report=report, by=personas.student_a, action="submit")
+        assert f"has {words} words; it must have between 500 and 1000" in str(error.value)
+        report.refresh_from_db()
+        assert report.status == "draft" and not ReportVersion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_returned_and_resubmitted_versions_keep_their_comments(
+    personas: Personas, report: FinalReport, mailoutbox, committed
+) -> None:
+    write(report, personas.student_a, 600)
+    workflow.report_transition(report=report, by=personas.student_a, action="submit")
+    with pytest.raises(PermissionDenied):
+        workflow.save_report(
+            report=report, by=personas.student_b, summary="x", texts=["", "", "", ""]
+        )
+    with pytest.raises(workflow.WorkflowError, match="cannot be changed now"):
+        write(report, personas.student_a, 700)
+    with committed():
+        workflow.report_transition(
+            report=report, by=personas.reviewer_p, action="return", comment="Use headings."
+        )
+    assert "Use headings." in mailoutbox[0].body
+    write(report, personas.student_a, 700)
+    workflow.report_transition(report=report, by=personas.student_a, action="submit")
+    workflow.report_transition(report=report, by=personas.reviewer_p, action="approve")
+    versions = list(report.versions.order_by("number"))
+    assert [(v.number, v.word_count, v.decision, v.comment) for v in versions] == [
+        (1, 600, "returned", "Use headings."),
+        (2, 700, "approved", ""),
+    ]
+    report.enrolment.refresh_from_db()
+    assert report.enrolment.stage == "report_approved"
+
+
+@pytest.mark.django_db
+def test_report_needs_the_activities_approved_first(personas: Personas) -> None:
+    enrolment = EnrolmentFactory(student=personas.student_a, programme=personas.programme_p)
+    response = client_for(personas.student_a).get(
+        reverse("certificates:report", args=[enrolment.pk]), follow=True
+    )
+    assert "comes after the final approval of your activities" in response.content.decode()
+    assert not FinalReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_editor_autosaves_and_counts_words(personas: Personas, report: FinalReport) -> None:
+    client = client_for(personas.student_a)
+    page = client.get(reverse("certificates:report", args=[report.enrolment.pk]))
+    assert page.status_code == 200 and "data-word-count-form" in page.content.decode()
+    data = {
+        "summary": "Three activities.",
+        "section_0": NORWEGIAN,
+        "section_1": "",
+        "section_2": "",
+        "section_3": "",
+    }
+    response = client.post(
+        reverse("certificates:report_autosave", args=[report.enrolment.pk]),
+        data,
+        HTTP_HX_REQUEST="true",
+    )
+    assert "12 words" in response.content.decode()
+    report.refresh_from_db()
+    assert report.sections[0]["text"] == NORWEGIAN.strip()
+
+
+@pytest.mark.django_db
+def test_only_own_photos_can_be_put_in_the_report(personas: Personas, report: FinalReport) -> None:
+    mine = EvidenceFactory(entry=report.enrolment.entries.first())
+    theirs = EvidenceFactory()  # another student's photo
+    workflow.save_report(
+        report=report,
+        by=personas.student_a,
+        summary="",
+        texts=["", "", "", ""],
+        photo_ids=[mine.pk, theirs.pk],
+    )
+    assert list(report.photos.all()) == [mine]
+
+
+@pytest.mark.django_db
+def test_reviewer_reads_and_approves_through_the_pages(
+    personas: Personas, report: FinalReport
+) -> None:
+    write(report, personas.student_a, 550)
+    workflow.report_transition(report=report, by=personas.student_a, action="submit")
+    reviewer = client_for(personas.reviewer_p)
+    home = reviewer.get(reverse("certificates:review_home"))
+    assert [r.pk for r in home.context["waiting"]] == [report.pk]
+    url = reverse("certificates:report_review", args=[report.pk])
+    assert "CIL-sertifikatet" in reviewer.get(url).content.decode()
+    response = reviewer.post(url, {"action": "return", "comment": ""}, follow=True)
+    assert "Write your comments for the student" in response.content.decode()
+    reviewer.post(url, {"action": "approve", "comment": ""})
+    report.refresh_from_db()
+    assert report.status == "approved"
+
+
+@pytest.mark.django_db
+def test_a_reviewer_of_another_programme_cannot_open_the_report(
+    personas: Personas, report: FinalReport
+) -> None:
+    reviewer_q = ProgrammeRoleFactory(programme=personas.programme_q, role="reviewer").user
+    url = reverse("certificates:report_review", args=[report.pk])
+    assert client_for(reviewer_q).get(url).status_code == 404
+    assert client_for(reviewer_q).post(url, {"action": "approve"}).status_code == 404
+    for who in ("student_a", "student_b", "admin_p"):
+        assert (
+            client_for(getattr(personas, who)).get(url).status_code == 403
+        )  # not reviewers at all
+    with pytest.raises(PermissionDenied):
+        workflow.report_transition(report=report, by=reviewer_q, action="approve")

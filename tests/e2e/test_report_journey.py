@@ -1,0 +1,116 @@
+"""The final report in Chromium: write with a live word count and autosave, submit, be
+returned with comments, revise, and be approved by a reviewer."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from certificates.models import FinalReport
+from tests.conftest import Personas
+from tests.e2e.conftest import Visit, prefer_language, sign_in_as
+from tests.factories import ActivityFactory, EnrolmentFactory, EntryFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PARAGRAPH = (
+    "Gjennom språkkafeen og utvekslingen i Granada har jeg møtt pasienter og studenter fra "
+    "mange land, og jeg har lært å lytte etter hva de mener, ikke bare hva de sier. "
+)  # 30 words
+TEXT = {
+    "en": {
+        "report": "Final report",
+        "save": "Save",
+        "submit": "Submit the report",
+        "comments": "Comments for the student",
+        "return": "Return with comments",
+        "approve": "Approve the report",
+        "saved": "Saved at",
+    },
+    "nb": {
+        "report": "Avsluttende refleksjonsrapport",
+        "save": "Lagre",
+        "submit": "Send inn rapporten",
+        "comments": "Kommentarer til studenten",
+        "return": "Send tilbake med kommentarer",
+        "approve": "Godkjenn rapporten",
+        "saved": "Lagret kl.",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "nb"])
+def test_student_writes_the_report_and_a_reviewer_approves_it(
+    visit: Visit, personas: Personas, language: str
+) -> None:
+    t = TEXT[language]
+    enrolment = EnrolmentFactory(
+        student=personas.student_a, programme=personas.programme_p, stage="activities_approved"
+    )
+    for location in ("home", "home", "abroad"):
+        activity = ActivityFactory(programme=personas.programme_p, location=location)
+        EntryFactory(enrolment=enrolment, activity=activity, status="approved")
+    page = visit.page
+    prefer_language(visit, language)
+    sign_in_as(visit, personas.student_a)
+    visit.goto("/portfolio/")
+    page.get_by_role("link", name=t["report"], exact=True).click()
+    visit.check()
+    boxes = page.locator("textarea[data-counts]")
+    expect(boxes).to_have_count(5)  # the summary and four questions
+    boxes.nth(1).fill(PARAGRAPH * 9)  # 270 words
+    expect(page.locator("[data-word-count-output]")).not_to_have_text("0")
+    expect(page.locator("#report-status")).to_contain_text(t["saved"], timeout=10_000)  # autosaved
+    page.get_by_role("link", name=t["submit"]).click()
+    visit.check()
+    page.get_by_role("button", name=t["submit"]).click()
+    visit.check()
+    expect(page.get_by_role("main")).to_contain_text("500")  # refused: too short, with the range
+    for index in (2, 3):
+        page.locator("textarea[data-counts]").nth(index).fill(PARAGRAPH * 5)
+    page.get_by_role("button", name=t["save"], exact=True).click()
+    visit.check()
+    page.get_by_role("link", name=t["submit"]).click()
+    visit.check()
+    page.get_by_role("button", name=t["submit"]).click()
+    visit.check()
+    report = FinalReport.objects.get()
+    assert report.status == "submitted" and report.word_count >= 500
+
+    page.context.clear_cookies()
+    prefer_language(visit, language)
+    sign_in_as(visit, personas.reviewer_p)
+    visit.goto("/certificates/review/")
+    page.get_by_role("link", name="Student A").click()
+    visit.check()
+    page.get_by_label(t["comments"]).fill(
+        "Please add a paragraph on what you learned about teamwork."
+    )
+    page.get_by_role("button", name=t["return"]).click()
+    visit.check()
+
+    page.context.clear_cookies()
+    prefer_language(visit, language)
+    sign_in_as(visit, personas.student_a)
+    visit.goto(f"/portfolio/enrolments/{enrolment.pk}/report/")
+    expect(page.get_by_role("main")).to_contain_text(
+        "Please add a paragraph on what you learned about teamwork."
+    )
+    page.locator("textarea[data-counts]").nth(4).fill(PARAGRAPH * 2)
+    page.get_by_role("button", name=t["save"], exact=True).click()
+    visit.check()
+    page.get_by_role("link", name=t["submit"]).click()
+    visit.check()
+    page.get_by_role("button", name=t["submit"]).click()
+    visit.check()
+
+    page.context.clear_cookies()
+    prefer_language(visit, language)
+    sign_in_as(visit, personas.reviewer_p)
+    visit.goto(f"/certificates/review/{report.pk}/")
+    page.get_by_role("button", name=t["approve"]).click()
+    visit.check()
+    report.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert report.status == "approved" and report.versions.count() == 2
+    assert enrolment.stage == "report_approved"
