@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from certificates.models import FinalReport
+from certificates.models import Diploma, FinalReport
 from portfolio.forms import DateInput
 from portfolio.models import Evidence
 
@@ -100,4 +100,21 @@ class ReviewForm(forms.Form):
             "Needed when you return the report. Say what must change for the report to meet the "
             "university's standards; the student's experience itself is not graded."
         ),
+    )
+
+
+class IssueForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of the diploma"),
+        choices=Diploma.Language.choices,
+        initial=Diploma.Language.BOTH,
+        help_text=_("“Both” gives one page in each language."),
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for revoking"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown to the student; the verification page says only that it is revoked."),
     )

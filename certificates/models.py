@@ -1,6 +1,8 @@
-"""The final report and its versions (the diploma and sessions follow)."""
+"""The final report and its versions, and the diploma."""
 
 from __future__ import annotations
+
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -106,3 +108,117 @@ class ReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} v{self.number}"
+
+
+def _verification_code() -> str:
+    # 32 random bytes, URL-safe: 256 bits, far beyond guessing.
+    return secrets.token_urlsafe(32)
+
+
+class Diploma(models.Model):
+    """An issued diploma. The PDF is rendered once, stored, and never rendered again.
+
+    ``content`` is what the diploma says (name, programme, activities ...), kept as issued: the
+    verification page shows it, so later edits of the portfolio or the catalogue change nothing.
+    """
+
+    class Language(models.TextChoices):
+        EN = "en", _("English")
+        NB = "nb", _("Norwegian bokmål")
+        BOTH = "both", _("English and Norwegian bokmål")
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="diplomas", verbose_name=_("enrolment")
+    )
+    number = models.CharField(_("diploma number"), max_length=40, unique=True)
+    code = models.CharField(
+        _("verification code"), max_length=64, unique=True, default=_verification_code
+    )
+    language = models.CharField(
+        _("language"), max_length=4, choices=Language.choices, default=Language.BOTH
+    )
+    content = models.JSONField(_("content"))
+    pdf = models.FileField(_("PDF"), max_length=255)
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    issued_at = models.DateTimeField(_("issued"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    revocation_reason = models.TextField(_("reason for revoking"), blank=True)
+
+    class Meta:
+        verbose_name = _("diploma")
+        verbose_name_plural = _("diplomas")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            # At most one valid diploma per enrolment; revoked ones stay on record.
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_valid_diploma",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+
+class DiplomaBatch(models.Model):
+    """Diplomas issued together (a ceremony): worked through in the background, with progress."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+
+    programme = models.ForeignKey(
+        "activities.StudyProgramme",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("study programme"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    language = models.CharField(_("language"), max_length=4, choices=Diploma.Language.choices)
+    enrolment_ids = models.JSONField(_("students"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    done = models.PositiveIntegerField(_("issued"), default=0)
+    failed = models.JSONField(_("not issued"), default=list)  # [{"enrolment": id, "reason": text}]
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("diploma batch")
+        verbose_name_plural = _("diploma batches")
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def total(self) -> int:
+        return len(self.enrolment_ids)
+
+    @property
+    def percent(self) -> int:
+        handled = self.done + len(self.failed)
+        return round(100 * handled / self.total) if self.total else 100

@@ -12,6 +12,11 @@ urlpatterns = [
     path("manage/<slug:code>/review/approve/", views.entry_approve_many, name="entry_approve_many"),
     path("manage/<slug:code>/review/<int:entry>/", views.entry_review, name="entry_review"),
     path("manage/<slug:code>/students/<int:enrolment>/", views.student, name="student"),
+    path("manage/<slug:code>/diplomas/", views.issue_diplomas, name="issue_diplomas"),
+    path("manage/<slug:code>/diplomas/batches/<int:batch>/", views.batch, name="batch"),
+    # Diplomas: the PDF for its holder and administrators; verification for anyone
+    path("diplomas/<int:diploma>/pdf/", views.diploma_pdf, name="diploma_pdf"),
+    path("verify/<str:verification>/", views.verify, name="verify"),
     # The student's final report
     path("portfolio/enrolments/<int:enrolment>/report/", views.report, name="report"),
     path(

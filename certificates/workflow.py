@@ -25,12 +25,14 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.rules import evaluate
-from certificates.models import FinalReport, ReportVersion
+from certificates import diploma
+from certificates.models import Diploma, FinalReport, ReportVersion
 from cil import audit
 from cil.mail import notify
 from cil.models import User
@@ -52,6 +54,8 @@ class Action(StrEnum):
     DECLINE_ACTIVITIES = "decline_activities"
     APPROVE_REPORT = "approve_report"
     RECORD_PRESENTATION = "record_presentation"
+    ISSUE_DIPLOMA = "issue_diploma"
+    REVOKE_DIPLOMA = "revoke_diploma"
 
 
 class WorkflowError(Exception):
@@ -83,9 +87,27 @@ def _presentation_wanted(enrolment: Enrolment) -> str | None:
     return None
 
 
+def ready_for_diploma(enrolment: Enrolment) -> str | None:
+    rules = enrolment.ruleset()
+    missing = []
+    if rules.presentation_required and not enrolment.presented_on:
+        missing.append(_("the final presentation"))
+    if rules.career_course_required and not enrolment.career_course_on:
+        missing.append(_("the CIL career course"))
+    if missing:
+        return _("The diploma can be issued when this is recorded: %(missing)s.") % {
+            "missing": ", ".join(missing)
+        }
+    return None
+
+
+def _stage_before_diploma(enrolment: Enrolment) -> str:
+    return Stage.PRESENTED if enrolment.presented_on else Stage.REPORT_APPROVED
+
+
 @dataclass(frozen=True)
 class Move:
-    to: str
+    to: str | Callable[[Enrolment], str]
     actor: Actor
     needs_comment: bool = False
     # Returns a message saying why the move cannot be made now, or None when it can.
@@ -113,6 +135,21 @@ TRANSITIONS: dict[tuple[str, Action], Move] = {
     (Stage.REPORT_APPROVED, Action.RECORD_PRESENTATION): Move(
         Stage.PRESENTED, Actor.ADMINISTRATOR, condition=_presentation_wanted
     ),
+    (Stage.REPORT_APPROVED, Action.ISSUE_DIPLOMA): Move(
+        Stage.CERTIFIED,
+        Actor.ADMINISTRATOR,
+        condition=ready_for_diploma,
+        mail="certificates/mail/diploma_issued",
+    ),
+    (Stage.PRESENTED, Action.ISSUE_DIPLOMA): Move(
+        Stage.CERTIFIED,
+        Actor.ADMINISTRATOR,
+        condition=ready_for_diploma,
+        mail="certificates/mail/diploma_issued",
+    ),
+    (Stage.CERTIFIED, Action.REVOKE_DIPLOMA): Move(
+        _stage_before_diploma, Actor.ADMINISTRATOR, needs_comment=True
+    ),
 }
 
 
@@ -130,7 +167,8 @@ def actors_of(user: User, enrolment: Enrolment) -> set[Actor]:
 def can(user: User, enrolment: Enrolment, action: Action) -> bool:
     """Whether the user could make the move now, by stage and role (for showing buttons)."""
     move = TRANSITIONS.get((enrolment.stage, action))
-    return bool(move and enrolment.is_active and move.actor in actors_of(user, enrolment))
+    open_ = enrolment.is_active or action == Action.REVOKE_DIPLOMA  # a certified one is completed
+    return bool(move and open_ and move.actor in actors_of(user, enrolment))
 
 
 def advance(
@@ -138,6 +176,25 @@ def advance(
 ) -> Enrolment:
     """Make one move of the enrolment, or raise PermissionDenied / WorkflowError."""
     action = Action(action)
+    written: list[str] = []  # files this move stores; deleted again if the move fails
+    try:
+        locked = _advance(enrolment, by, action, comment.strip(), details, written)
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+    enrolment.stage = locked.stage
+    return locked
+
+
+def _advance(
+    enrolment: Enrolment,
+    by: User,
+    action: Action,
+    comment: str,
+    details: dict[str, Any],
+    written: list[str],
+) -> Enrolment:
     with transaction.atomic():
         locked = (
             Enrolment.objects.select_for_update(of=("self",))
@@ -148,7 +205,7 @@ def advance(
         roles_for_action = {m.actor for (_s, a), m in TRANSITIONS.items() if a == action}
         if not actors & roles_for_action:
             raise PermissionDenied
-        if not locked.is_active:
+        if not locked.is_active and action != Action.REVOKE_DIPLOMA:
             raise WorkflowError(_("The student has withdrawn from the certificate."))
         move = TRANSITIONS.get((locked.stage, action))
         if move is None or move.actor not in actors:
@@ -156,14 +213,13 @@ def advance(
                 _("This cannot be done now: the student's certificate is at the stage “%(stage)s”.")
                 % {"stage": locked.get_stage_display()}
             )
-        comment = comment.strip()
         if move.needs_comment and not comment:
             raise WorkflowError(_("Write a comment for the student: say what is missing."))
         if move.condition and (problem := move.condition(locked)):
             raise WorkflowError(problem)
         from_stage = locked.stage
-        locked.stage = move.to
-        fields = ["stage", *_record(locked, action, comment, details)]
+        locked.stage = move.to(locked) if callable(move.to) else move.to
+        fields = ["stage", *_record(locked, action, comment, details, by, written)]
         locked.save(update_fields=fields)
         audit.record(
             actor=by,
@@ -181,14 +237,22 @@ def advance(
                 template=move.mail,
                 context={"enrolment": locked, "action": action.value, "comment": comment},
             )
-    enrolment.stage = locked.stage
     return locked
 
 
 def _record(
-    enrolment: Enrolment, action: Action, comment: str, details: dict[str, Any]
+    enrolment: Enrolment,
+    action: Action,
+    comment: str,
+    details: dict[str, Any],
+    by: User,
+    written: list[str],
 ) -> list[str]:
-    """Set the dates and notes a move records; returns the changed field names."""
+    """Set what a move records on the enrolment; returns the changed field names.
+
+    Issuing renders and stores the diploma here, inside the move's transaction; ``written``
+    collects the stored file so that ``advance`` can delete it if the move fails.
+    """
     now = timezone.now()
     if action == Action.REQUEST_ACTIVITIES:
         enrolment.activities_requested_at = now
@@ -204,6 +268,20 @@ def _record(
         enrolment.presentation_form = details.get("form", "")
         enrolment.presentation_note = comment
         return ["presented_on", "presentation_form", "presentation_note"]
+    if action == Action.ISSUE_DIPLOMA:
+        language = details.get("language") or Diploma.Language.BOTH
+        _issued, name = diploma.create(enrolment=enrolment, by=by, language=language)
+        written.append(name)
+        enrolment.status = Enrolment.Status.COMPLETED
+        return ["status"]
+    if action == Action.REVOKE_DIPLOMA:
+        current = Diploma.objects.select_for_update().get(
+            enrolment=enrolment, revoked_at__isnull=True
+        )
+        current.revoked_at, current.revoked_by, current.revocation_reason = now, by, comment
+        current.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+        enrolment.status = Enrolment.Status.ACTIVE
+        return ["status"]
     return []
 
 

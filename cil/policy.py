@@ -221,6 +221,10 @@ URL_RULES: dict[str, Rule] = {
     "certificates:report_submit": SIGNED_IN,
     # Final reports: reviewers of the report's programme (looked up by is_programme_reviewer)
     "certificates:report_review": ANY_REVIEWER,
+    "certificates:issue_diplomas": PROGRAMME_ADMIN,
+    "certificates:batch": PROGRAMME_ADMIN,
+    "certificates:diploma_pdf": SIGNED_IN,  # the holder, or the programme's administrators
+    "certificates:verify": PUBLIC,  # rate limited; shows only what the diploma says
     # Accounts (django-allauth): the entrance is public, managing an account needs a login.
     "account_signup": PUBLIC,
     "account_login": PUBLIC,

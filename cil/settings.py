@@ -242,6 +242,20 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Institution (shown on pages and, later, diplomas) -----------------------------------
 CIL_INSTITUTION_NAME = env.str("CIL_INSTITUTION_NAME", default="Demo University")
+# Diplomas: the logo is a file among the static files (never a URL: WeasyPrint fetches nothing);
+# signatories as "Name, title" separated by semicolons.
+CIL_INSTITUTION_LOGO = env.str("CIL_INSTITUTION_LOGO", default="img/logo.svg")
+CIL_DIPLOMA_SIGNATORIES = [
+    s.strip()
+    for s in env.str(
+        "CIL_DIPLOMA_SIGNATORIES",
+        default="Ingrid Holm, Pro-Rector for Education; Jonas Berg, Head of Studies",
+    ).split(";")
+    if s.strip()
+]
+CIL_DIPLOMA_NUMBER_PREFIX = env.str("CIL_DIPLOMA_NUMBER_PREFIX", default="CIL")
+# Public verification page: at most this many look-ups per minute from one address.
+CIL_VERIFY_RATE_PER_MINUTE = env.int("CIL_VERIFY_RATE_PER_MINUTE", default=30)
 
 LOGGING = {
     "version": 1,
@@ -251,5 +265,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint reports each rendering step at INFO; only its warnings matter.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -27,7 +27,7 @@ from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageFile, ImageOps
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
@@ -281,6 +281,9 @@ def _open_image(upload: UploadedFile, pillow_format: str) -> Iterator[Image.Imag
 
 def _load(img: Image.Image) -> None:
     """Decode every pixel (of the first frame); a truncated or corrupt file fails here."""
+    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when it is imported, which
+    # would let a cut-off photo through; an upload is never decoded that way.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -67,7 +67,8 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("programme")
         .order_by("status", "-created_at")
     )
-    active = [e for e in enrolments if e.is_active]
+    # Signed-up and completed (certified) enrolments get a card; withdrawn ones a line below.
+    active = [e for e in enrolments if e.status != Enrolment.Status.WITHDRAWN]
     cards = []
     for enrolment in active:
         entries = student_entries(enrolment)
@@ -95,7 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "portfolio/home.html",
         {
             "cards": cards,
-            "withdrawn": [e for e in enrolments if not e.is_active],
+            "withdrawn": [e for e in enrolments if e.status == Enrolment.Status.WITHDRAWN],
             "open_programmes": open_programmes,
         },
     )

@@ -9,6 +9,15 @@ want=()
 need() { # need COMMAND-OR-PATH PACKAGE
   if [[ "$1" == /* ]]; then [[ -e "$1" ]] || want+=("$2"); else command -v "$1" >/dev/null || want+=("$2"); fi
 }
+need_lib() { # need_lib SONAME PACKAGE
+  ldconfig -p 2>/dev/null | grep -q "$1" || want+=("$2")
+}
+# WeasyPrint (diplomas) needs Pango and real fonts, for `make run` and `make test` alike.
+pdf_deps() {
+  need_lib libpango-1.0.so.0 libpango-1.0-0
+  need_lib libpangoft2-1.0.so.0 libpangoft2-1.0-0
+  need /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core
+}
 
 for arg in "$@"; do
   case "$arg" in
@@ -16,6 +25,7 @@ for arg in "$@"; do
       need msgfmt gettext
       need node nodejs
       need npm npm
+      pdf_deps
       ;;
     test)
       need msgfmt gettext
@@ -23,7 +33,7 @@ for arg in "$@"; do
       need npm npm
       need chromium chromium
       need /usr/lib/postgresql/15/bin/initdb postgresql-15
-      need /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf fonts-dejavu-core
+      pdf_deps
       ;;
     *) want+=("$arg") ;;
   esac

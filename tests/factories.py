@@ -22,6 +22,7 @@ from activities.models import (
     ProgrammeRole,
     StudyProgramme,
 )
+from certificates.models import Diploma
 from cil.models import User
 from portfolio.models import Enrolment, Entry, Evidence
 
@@ -162,3 +163,21 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     content_type = "image/jpeg"
     original_name = "photo.jpg"
     size = 1000
+
+
+class DiplomaFactory(factory.django.DjangoModelFactory):
+    """An issued diploma row with a small stored PDF (no rendering: for workflow tests)."""
+
+    class Meta:
+        model = Diploma
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    number = factory.Sequence(lambda n: f"TEST-{n:06d}")
+    content = factory.LazyFunction(
+        lambda: {"holder": "Test", "programme": {"en": "P"}, "activities": []}
+    )
+    pdf = factory.LazyFunction(
+        lambda: default_storage.save("diplomas/test.pdf", ContentFile(tiny_pdf()))
+    )
+    sha256 = "0" * 64
+    issued_at = factory.LazyFunction(timezone.now)

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 
 import pytest
 from django.core import checks
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from activities.models import ProgrammeRole
-from certificates.models import FinalReport
+from certificates.models import Diploma, DiplomaBatch, FinalReport
 from cil.policy import iter_urls
 from tests.conftest import ROLE_NAMES, Personas
 from tests.factories import (
@@ -26,6 +29,7 @@ from tests.factories import (
     EntryFactory,
     EvidenceFactory,
     ProposalFactory,
+    tiny_pdf,
 )
 
 OK = "ok"  # 200
@@ -127,6 +131,12 @@ EXPECTED: dict[str, Expect] = {
     "certificates:report_autosave": PORTFOLIO_POST,
     "certificates:report_submit": OWN_PORTFOLIO,
     "certificates:report_review": REVIEWER_HOME,  # reviewers of P; see test_report for Q's
+    "certificates:issue_diplomas": P_ADMIN_PAGE,
+    "certificates:batch": P_ADMIN_PAGE,
+    "certificates:diploma_pdf": Expect.of(
+        MISSING, anonymous=LOGIN, student_a=OK, admin_p=OK, superuser=OK
+    ),
+    "certificates:verify": PUBLIC_PAGE,  # the sample diploma's code; unknown codes are 404
     "account_login": ENTRANCE_PAGE,
     "account_signup": ENTRANCE_PAGE,
     "account_logout": Expect.of(OK, anonymous=REDIRECT),  # a confirmation page; logout is a POST
@@ -177,7 +187,7 @@ SAMPLE_KWARGS = {
 
 def sample_objects(personas: Personas) -> dict[str, str]:
     """Programme P with an activity, a proposal and a group member; student A's enrolment in P
-    with an entry, a diary note and a photo."""
+    with an entry, a diary note, a photo, a final report and a diploma; a diploma batch."""
     p = personas.programme_p
     activity = ActivityFactory(programme=p)
     proposal = ProposalFactory(programme=p, student=personas.student_a)
@@ -191,7 +201,20 @@ def sample_objects(personas: Personas) -> dict[str, str]:
     report = FinalReport.objects.create(
         enrolment=enrolment, summary="Three activities.", sections=[]
     )
+    diploma = Diploma.objects.create(
+        enrolment=enrolment,
+        number="CIL-2026-000001",
+        content={"holder": "Student A", "programme": {"en": "Nursing"}, "activities": []},
+        pdf=default_storage.save("diplomas/sample.pdf", ContentFile(tiny_pdf())),
+        sha256="0" * 64,
+        issued_at=timezone.now(),
+        issued_by=personas.admin_p,
+    )
+    batch = DiplomaBatch.objects.create(programme=p, language="en", enrolment_ids=[enrolment.pk])
     return {
+        "diploma": str(diploma.pk),
+        "verification": diploma.code,
+        "batch": str(batch.pk),
         "report": str(report.pk),
         "enrolment": str(enrolment.pk),
         "entry": str(entry.pk),

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import template
+from django.utils import formats
 from django.utils.safestring import SafeString
 
 from cil.markdown import render_markdown
@@ -28,3 +29,19 @@ def markdown_filter(value: str | None) -> SafeString:
 def get_item(mapping: dict, key: object) -> object:
     """``mapping[key]`` in a template, or None."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def get_lang(value: dict | str, language: str) -> str:
+    """A {"en": ..., "nb": ...} text in ``language``, falling back to English."""
+    if isinstance(value, dict):
+        return value.get(language) or value.get("en", "")
+    return value
+
+
+@register.filter
+def iso_date(value: str | None) -> str:
+    """An ISO date (as kept in snapshots) in the active language's short format."""
+    if not value:
+        return ""
+    return formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")

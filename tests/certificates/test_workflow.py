@@ -13,7 +13,7 @@ from certificates import workflow
 from cil.models import AuditEvent
 from portfolio.models import Enrolment
 from tests.conftest import Personas
-from tests.factories import ActivityFactory, EnrolmentFactory, EntryFactory
+from tests.factories import ActivityFactory, DiplomaFactory, EnrolmentFactory, EntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,10 @@ ALLOWED = {
     ("activities_approved", "approve_report", "superuser"): "report_approved",
     ("report_approved", "record_presentation", "admin_p"): "presented",
     ("report_approved", "record_presentation", "superuser"): "presented",
+    ("presented", "issue_diploma", "admin_p"): "certified",
+    ("presented", "issue_diploma", "superuser"): "certified",
+    ("certified", "revoke_diploma", "admin_p"): "presented",
+    ("certified", "revoke_diploma", "superuser"): "presented",
 }
 
 
@@ -57,7 +61,17 @@ def meeting_the_rules(personas: Personas, **kwargs) -> Enrolment:
 def test_every_stage_action_and_role(
     personas: Personas, stage: str, action: str, role: str
 ) -> None:
-    enrolment = meeting_the_rules(personas, stage=stage)
+    # An enrolment at each stage with what that stage implies: a presentation once presented,
+    # a valid diploma (and the completed status) once certified.
+    presented = stage in ("presented", "certified")
+    enrolment = meeting_the_rules(
+        personas,
+        stage=stage,
+        presented_on=datetime.date(2026, 6, 1) if presented else None,
+        status="completed" if stage == "certified" else "active",
+    )
+    if stage == "certified":
+        DiplomaFactory(enrolment=enrolment)
     before = AuditEvent.objects.count()
     expected = ALLOWED.get((stage, action, role))
     if expected:

@@ -1,0 +1,159 @@
+"""Diplomas: what one says, the PDF (WeasyPrint), and the verification address (segno QR).
+
+The PDF is made once, when the diploma is issued, from a snapshot of the facts; the stored
+bytes are what every later download returns. WeasyPrint is given everything it needs inline
+(the stylesheet, the logo and the QR code as data) and a URL fetcher that reads only data:
+URIs, so nothing a user typed can make the server fetch an address.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import uuid
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from PIL import ImageFile
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher
+
+from activities.models import ProgrammePage
+from certificates.models import Diploma
+from cil.markdown import render_markdown
+from cil.models import User
+from portfolio.models import Enrolment, Entry
+
+# Importing WeasyPrint tells Pillow to accept truncated images everywhere in the process. The
+# diploma embeds only our own SVGs, so put Pillow back to refusing them (uploads rely on it).
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+DEFAULT_EMPLOYER_STATEMENT = {
+    "en": "The holder has taken part in international activities at home and abroad, reflected "
+    "on them in a portfolio and a final report approved by academic staff, and presented the "
+    "experience to fellow students. The certificate documents international and intercultural "
+    "competence relevant to working life.",
+    "nb": "Innehaveren har deltatt i internasjonale aktiviteter hjemme og i utlandet, reflektert "
+    "over dem i en portefølje og en avsluttende refleksjonsrapport godkjent av fagpersoner, og "
+    "presentert erfaringene for medstudenter. Sertifikatet dokumenterer internasjonal og "
+    "interkulturell kompetanse som er relevant for arbeidslivet.",
+}
+
+
+def inline_only_fetcher() -> URLFetcher:
+    """A fetcher for WeasyPrint that reads data: URIs (our own inlined logo and QR code) and
+    refuses every other scheme: no http(s), no file, whatever a text might contain."""
+    return URLFetcher(allowed_protocols={"data"}, fail_on_errors=False)
+
+
+def verification_url(code: str) -> str:
+    return settings.SITE_URL + reverse("certificates:verify", args=[code])
+
+
+def snapshot(enrolment: Enrolment) -> dict[str, Any]:
+    """What the diploma says, fixed at issue time."""
+    programme = enrolment.programme
+    page = ProgrammePage.objects.filter(programme=programme).first()
+    entries = (
+        Entry.objects.filter(enrolment=enrolment, status=Entry.Status.APPROVED)
+        .select_related("activity")
+        .order_by("started_on", "pk")
+    )
+    return {
+        "holder": enrolment.student.full_name,
+        "institution": settings.CIL_INSTITUTION_NAME,
+        "programme": {"en": programme.name_en, "nb": programme.name_nb or programme.name_en},
+        "completed_on": timezone.localdate().isoformat(),
+        "activities": [
+            {
+                "title": {
+                    "en": e.activity.title_en,
+                    "nb": e.activity.title_nb or e.activity.title_en,
+                },
+                "location": e.activity.location,
+                "from": e.started_on.isoformat(),
+                "to": e.ended_on.isoformat() if e.ended_on else None,
+                "place": ", ".join(p for p in (e.host, e.city, e.country.name) if p),
+            }
+            for e in entries
+        ],
+        "employer_statement": {
+            lang: (getattr(page, f"employer_statement_{lang}", "") if page else "")
+            or DEFAULT_EMPLOYER_STATEMENT[lang]
+            for lang in ("en", "nb")
+        },
+        "signatories": list(settings.CIL_DIPLOMA_SIGNATORIES),
+    }
+
+
+def _data_uri(content: bytes, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(content).decode()}"
+
+
+def _static_bytes(path: str) -> bytes:
+    found = finders.find(path)
+    if not found:
+        raise FileNotFoundError(f"Static file {path!r} not found for the diploma.")
+    with open(found, "rb") as handle:
+        return handle.read()
+
+
+def render_pdf(*, content: dict[str, Any], number: str, code: str, language: str) -> bytes:
+    """The diploma as PDF bytes: one page per language."""
+    url = verification_url(code)
+    images = {
+        "logo": _data_uri(_static_bytes(settings.CIL_INSTITUTION_LOGO), "image/svg+xml"),
+        "qr": segno.make(url, error="m").svg_data_uri(scale=4, border=2),
+    }
+    pages = []
+    for lang in ("en", "nb") if language == Diploma.Language.BOTH else (language,):
+        with translation.override(lang):
+            statement = render_markdown(content["employer_statement"][lang])
+            pages.append(
+                render_to_string(
+                    "certificates/diploma/page.html",
+                    {
+                        "c": content,
+                        "lang": lang,
+                        "number": number,
+                        "url": url,
+                        "statement": statement,
+                        **images,
+                    },
+                )
+            )
+    html = render_to_string("certificates/diploma/diploma.html", {"pages": pages, "number": number})
+    fetcher = inline_only_fetcher()
+    stylesheet = CSS(string=_static_bytes("css/diploma.css").decode(), url_fetcher=fetcher)
+    return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(stylesheets=[stylesheet])
+
+
+def create(*, enrolment: Enrolment, by: User, language: str) -> tuple[Diploma, str]:
+    """Render and store a new diploma; returns it and the stored file's name (to delete if the
+    transaction that records it fails). Call inside that transaction."""
+    content = snapshot(enrolment)
+    diploma = Diploma.objects.create(
+        enrolment=enrolment,
+        language=language,
+        content=content,
+        issued_at=timezone.now(),
+        issued_by=by,
+        number=f"pending-{uuid.uuid4().hex}",  # unique until the real number below
+    )
+    # Numbers run per institution and never repeat: the row's id makes them unique.
+    diploma.number = f"{settings.CIL_DIPLOMA_NUMBER_PREFIX}-{diploma.issued_at:%Y}-{diploma.pk:06d}"
+    pdf = render_pdf(content=content, number=diploma.number, code=diploma.code, language=language)
+    name = default_storage.save(
+        f"diplomas/{enrolment.programme.code}/{diploma.code}.pdf", ContentFile(pdf)
+    )
+    diploma.pdf = name
+    diploma.sha256 = hashlib.sha256(pdf).hexdigest()
+    diploma.save(update_fields=["number", "pdf", "sha256"])
+    return diploma, name
