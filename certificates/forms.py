@@ -6,9 +6,11 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from certificates.models import Diploma, FinalReport
+from activities.models import StudyProgramme
+from certificates.models import Diploma, FinalReport, Session
 from portfolio.forms import DateInput
 from portfolio.models import Evidence
 
@@ -118,3 +120,24 @@ class RevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Shown to the student; the verification page says only that it is revoked."),
     )
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = ["kind", "title", "starts_at", "place", "capacity", "programmes"]
+        widgets = {"starts_at": DateTimeInput(), "programmes": forms.CheckboxSelectMultiple}
+        help_texts = {"title": _("Optional, e.g. “Spring ceremony 2027”.")}
+
+    def __init__(self, *args: Any, user: Any, programme: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programmes"].queryset = StudyProgramme.objects.administered_by(user).distinct()
+        self.fields["programmes"].initial = [programme.pk]
+        self.fields["kind"].choices = [(v, capfirst(label)) for v, label in Session.Kind.choices]

@@ -222,3 +222,64 @@ class DiplomaBatch(models.Model):
     def percent(self) -> int:
         handled = self.done + len(self.failed)
         return round(100 * handled / self.total) if self.total else 100
+
+
+class Session(models.Model):
+    """A scheduled CIL career course, or a gathering where students present (ceremony, poster
+    session, seminar). Attending records the step for each attendee."""
+
+    class Kind(models.TextChoices):
+        CAREER_COURSE = "career_course", _("CIL career course")
+        CEREMONY = "ceremony", _("presentation ceremony")
+        POSTER = "poster", _("poster session")
+        SEMINAR = "seminar", _("seminar")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    place = models.CharField(_("place"), max_length=200)
+    capacity = models.PositiveSmallIntegerField(_("places"), default=30)
+    programmes = models.ManyToManyField(
+        "activities.StudyProgramme", related_name="+", verbose_name=_("study programmes invited")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    attendance_recorded_at = models.DateTimeField(_("attendance recorded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title or self.get_kind_display()
+
+    @property
+    def is_career_course(self) -> bool:
+        return self.kind == self.Kind.CAREER_COURSE
+
+
+class SessionSignup(models.Model):
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="signups", verbose_name=_("session")
+    )
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.CASCADE,
+        related_name="session_signups",
+        verbose_name=_("enrolment"),
+    )
+    created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("session sign-up")
+        verbose_name_plural = _("session sign-ups")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "enrolment"], name="one_signup_per_session")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session}: {self.enrolment}"

@@ -13,6 +13,18 @@ urlpatterns = [
     path("manage/<slug:code>/review/<int:entry>/", views.entry_review, name="entry_review"),
     path("manage/<slug:code>/students/<int:enrolment>/", views.student, name="student"),
     path("manage/<slug:code>/diplomas/", views.issue_diplomas, name="issue_diplomas"),
+    path("manage/<slug:code>/sessions/", views.sessions, name="sessions"),
+    path("manage/<slug:code>/sessions/<int:session>/", views.session, name="session"),
+    path(
+        "portfolio/enrolments/<int:enrolment>/sessions/<int:session>/sign-up/",
+        views.session_signup,
+        name="session_signup",
+    ),
+    path(
+        "portfolio/enrolments/<int:enrolment>/sessions/<int:session>/cancel/",
+        views.session_cancel,
+        name="session_cancel",
+    ),
     path("manage/<slug:code>/diplomas/batches/<int:batch>/", views.batch, name="batch"),
     # Diplomas: the PDF for its holder and administrators; verification for anyone
     path("diplomas/<int:diploma>/pdf/", views.diploma_pdf, name="diploma_pdf"),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from cil.models import AuditEvent, User
 
@@ -40,3 +41,48 @@ def events_for(target: models.Model) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(target), object_id=str(target.pk)
     ).select_related("actor")
+
+
+# What each recorded action means, in words for the people who read the trail.
+ACTION_LABELS = {
+    "activity.archived": _("activity archived"),
+    "activity.changed": _("activity changed"),
+    "activity.created": _("activity added to the catalogue"),
+    "activity.restored": _("activity offered again"),
+    "enrolment.created": _("signed up for the certificate"),
+    "enrolment.withdrawn": _("withdrew from the certificate"),
+    "enrolment.career_course": _("CIL career course recorded"),
+    "enrolment.request_activities": _("asked for final approval of the activities"),
+    "enrolment.confirm_activities": _("activities given final approval"),
+    "enrolment.decline_activities": _("final approval of the activities declined"),
+    "enrolment.approve_report": _("final report approved"),
+    "enrolment.record_presentation": _("final presentation recorded"),
+    "enrolment.issue_diploma": _("diploma issued"),
+    "enrolment.revoke_diploma": _("diploma revoked"),
+    "entry.created": _("activity added to the portfolio"),
+    "entry.deleted": _("draft deleted"),
+    "entry.submit": _("activity submitted for approval"),
+    "entry.approve": _("activity approved"),
+    "entry.return": _("activity returned for changes"),
+    "entry.reject": _("activity rejected"),
+    "evidence.added": _("evidence uploaded"),
+    "evidence.deleted": _("evidence deleted"),
+    "group.member_added": _("added to a local resource group"),
+    "group.member_removed": _("removed from a local resource group"),
+    "programme.page_changed": _("programme page changed"),
+    "programme.questions_changed": _("reflection questions changed"),
+    "programme.rules_changed": _("certificate rules changed"),
+    "proposal.decided": _("activity proposal decided"),
+    "proposal.submitted": _("activity proposed"),
+    "report.submit": _("final report submitted"),
+    "report.approve": _("final report approved"),
+    "report.return": _("final report returned with comments"),
+    "session.attendance": _("attendance recorded"),
+    "session.cancelled": _("place at a session cancelled"),
+    "session.scheduled": _("session scheduled"),
+    "session.signed_up": _("signed up for a session"),
+}
+
+
+def label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))

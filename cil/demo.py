@@ -13,6 +13,7 @@ from django.db import transaction
 from activities.models import Faculty, ProgrammeRole, StudyProgramme
 from cil.demo_catalogue import seed_catalogue
 from cil.demo_portfolios import seed_portfolios
+from cil.demo_stages import seed_stages
 from cil.models import User
 
 DEMO_PASSWORD = "cil-demo-2026"  # noqa: S105 - documented in README; seed_demo refuses to run unless DEBUG
@@ -96,6 +97,23 @@ ACCOUNTS = [
     DemoAccount("ben.student@uni.example", "Ben Okafor", "student"),
     DemoAccount("chloe.student@uni.example", "Chloé Dubois", "student"),
     DemoAccount(
+        "dina.student@uni.example",
+        "Dina Rahimi",
+        "student, Nursing: activities sent for final approval",
+    ),
+    DemoAccount(
+        "emil.student@uni.example",
+        "Emil Johansen",
+        "student, Medicine: final report awaiting review",
+    ),
+    DemoAccount(
+        "farah.student@uni.example",
+        "Farah Ali",
+        "student, Nursing: report approved, presentation next",
+    ),
+    DemoAccount("gustav.student@uni.example", "Gustav Lie", "student, Nursing: diploma issued"),
+    DemoAccount("hanna.student@uni.example", "Hanna Sæther", "student, Medicine: diploma revoked"),
+    DemoAccount(
         "kari.admin@uni.example",
         "Kari Nordmann",
         "certificate administrator, Nursing and Languages",
@@ -167,4 +185,5 @@ def seed() -> list[DemoAccount]:
     author = User.objects.filter(email="kari.admin@uni.example").first()
     seed_catalogue(programmes, created_by=author)
     seed_portfolios(programmes)
+    seed_stages(programmes)
     return ACCOUNTS

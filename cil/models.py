@@ -126,3 +126,10 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.content_type_id}:{self.object_id}"
+
+    @property
+    def label(self) -> str:
+        """The action in words, in the active language."""
+        from cil.audit import label
+
+        return label(self.action)

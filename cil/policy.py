@@ -225,6 +225,10 @@ URL_RULES: dict[str, Rule] = {
     "certificates:batch": PROGRAMME_ADMIN,
     "certificates:diploma_pdf": SIGNED_IN,  # the holder, or the programme's administrators
     "certificates:verify": PUBLIC,  # rate limited; shows only what the diploma says
+    "certificates:sessions": PROGRAMME_ADMIN,
+    "certificates:session": PROGRAMME_ADMIN,
+    "certificates:session_signup": SIGNED_IN,  # the student's own enrolment only
+    "certificates:session_cancel": SIGNED_IN,
     # Accounts (django-allauth): the entrance is public, managing an account needs a login.
     "account_signup": PUBLIC,
     "account_login": PUBLIC,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from activities.lookups import get_programme
 from activities.models import StudyProgramme
+from cil.models import AuditEvent
 from portfolio import services
 from portfolio.export import build_export
 from portfolio.forms import (
@@ -97,6 +98,8 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "cards": cards,
             "withdrawn": [e for e in enrolments if e.status == Enrolment.Status.WITHDRAWN],
+            # The student's own audit trail: what they and staff did concerning them.
+            "history": AuditEvent.objects.filter(subject=request.user).select_related("actor")[:30],
             "open_programmes": open_programmes,
         },
     )

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import ProgrammeRole
-from certificates.models import Diploma, DiplomaBatch, FinalReport
+from certificates.models import Diploma, DiplomaBatch, FinalReport, Session
 from cil.policy import iter_urls
 from tests.conftest import ROLE_NAMES, Personas
 from tests.factories import (
@@ -136,6 +136,10 @@ EXPECTED: dict[str, Expect] = {
     "certificates:diploma_pdf": Expect.of(
         MISSING, anonymous=LOGIN, student_a=OK, admin_p=OK, superuser=OK
     ),
+    "certificates:sessions": P_ADMIN_PAGE,
+    "certificates:session": P_ADMIN_PAGE,
+    "certificates:session_signup": PORTFOLIO_POST,
+    "certificates:session_cancel": PORTFOLIO_POST,
     "certificates:verify": PUBLIC_PAGE,  # the sample diploma's code; unknown codes are 404
     "account_login": ENTRANCE_PAGE,
     "account_signup": ENTRANCE_PAGE,
@@ -211,7 +215,10 @@ def sample_objects(personas: Personas) -> dict[str, str]:
         issued_by=personas.admin_p,
     )
     batch = DiplomaBatch.objects.create(programme=p, language="en", enrolment_ids=[enrolment.pk])
+    session = Session.objects.create(kind="ceremony", starts_at=timezone.now(), place="Aula")
+    session.programmes.add(p)
     return {
+        "session": str(session.pk),
         "diploma": str(diploma.pk),
         "verification": diploma.code,
         "batch": str(batch.pk),

@@ -112,3 +112,21 @@ def test_demo_students_are_on_the_way_and_one_can_still_sign_up(settings) -> Non
     assert Evidence.objects.filter(entry__enrolment=ada).count() == 3
     assert Entry.objects.filter(enrolment__student__email="ben.student@uni.example").count() == 1
     assert not Enrolment.objects.filter(student__email="chloe.student@uni.example").exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_a_student_at_every_stage_including_a_diploma_and_a_revoked_one(settings) -> None:
+    from certificates.models import Diploma, FinalReport
+    from portfolio.models import Enrolment
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent: no second diploma, no second enrolment
+    stages = set(Enrolment.objects.values_list("stage", flat=True))
+    every = {"enrolled", "activities_requested", "activities_approved", "report_approved"}
+    assert every | {"presented", "certified"} <= stages
+    assert FinalReport.objects.filter(status="submitted").exists()
+    gustav = Diploma.objects.get(enrolment__student__email="gustav.student@uni.example")
+    hanna = Diploma.objects.get(enrolment__student__email="hanna.student@uni.example")
+    assert gustav.is_valid and not hanna.is_valid
+    assert gustav.pdf.read().startswith(b"%PDF-")

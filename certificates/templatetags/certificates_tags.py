@@ -1,0 +1,34 @@
+"""Pieces of the certificate workflow shown on the student's portfolio page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from certificates.models import Session, SessionSignup
+from certificates.workflow import session_wanted
+
+register = template.Library()
+
+
+@register.inclusion_tag("certificates/_student_sessions.html")
+def student_sessions(enrolment: Any) -> dict[str, Any]:
+    """Upcoming sessions the student can sign up for, and those they have signed up for."""
+    upcoming = list(
+        Session.objects.filter(
+            programmes=enrolment.programme, starts_at__gt=timezone.now()
+        ).order_by("starts_at")[:10]
+    )
+    mine = set(
+        SessionSignup.objects.filter(enrolment=enrolment, session__in=upcoming).values_list(
+            "session_id", flat=True
+        )
+    )
+    rows = [
+        {"session": s, "signed_up": s.pk in mine}
+        for s in upcoming
+        if s.pk in mine or session_wanted(s, enrolment) is None
+    ]
+    return {"enrolment": enrolment, "rows": rows}

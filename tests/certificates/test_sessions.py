@@ -1,0 +1,167 @@
+"""Sessions: scheduling, who may sign up, capacity, and attendance that records the step."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from certificates import workflow
+from certificates.models import Session, SessionSignup
+from tests.conftest import Personas
+from tests.factories import EnrolmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def make_session(programme, kind="ceremony", capacity=30, days=7) -> Session:
+    session = Session.objects.create(
+        kind=kind,
+        starts_at=timezone.now() + datetime.timedelta(days=days),
+        place="Aula",
+        capacity=capacity,
+    )
+    session.programmes.add(programme)
+    return session
+
+
+def test_administrator_schedules_a_session(personas: Personas) -> None:
+    client = client_for(personas.admin_p)
+    data = {
+        "kind": "poster",
+        "title": "Poster session, spring",
+        "starts_at": "2027-04-20T14:00",
+        "place": "Atrium",
+        "capacity": "40",
+        "programmes": [personas.programme_p.pk],
+    }
+    response = client.post(reverse("certificates:sessions", args=["nursing"]), data)
+    assert response.status_code == 302
+    session = Session.objects.get()
+    assert (session.kind, list(session.programmes.all())) == ("poster", [personas.programme_p])
+
+
+@pytest.mark.parametrize(
+    ("kind", "stage", "career_required", "eligible"),
+    [
+        ("ceremony", "report_approved", False, True),
+        ("ceremony", "activities_approved", False, False),  # the report comes first
+        ("poster", "presented", False, False),
+        ("career_course", "enrolled", True, True),
+        ("career_course", "enrolled", False, False),
+    ],
+)
+def test_who_may_sign_up(personas: Personas, kind, stage, career_required, eligible) -> None:
+    personas.programme_p.career_course_required = career_required
+    personas.programme_p.save()
+    presented_on = datetime.date(2026, 5, 1) if stage == "presented" else None
+    enrolment = EnrolmentFactory(
+        student=personas.student_a,
+        programme=personas.programme_p,
+        stage=stage,
+        presented_on=presented_on,
+    )
+    session = make_session(personas.programme_p, kind=kind)
+    if eligible:
+        workflow.sign_up_for_session(session=session, enrolment=enrolment, by=personas.student_a)
+        assert SessionSignup.objects.count() == 1
+    else:
+        with pytest.raises(workflow.WorkflowError):
+            workflow.sign_up_for_session(
+                session=session, enrolment=enrolment, by=personas.student_a
+            )
+        assert not SessionSignup.objects.exists()
+
+
+def test_a_full_session_takes_nobody_more(personas: Personas) -> None:
+    session = make_session(personas.programme_p, capacity=1)
+    first, second = (
+        EnrolmentFactory(
+            student=UserFactory(), programme=personas.programme_p, stage="report_approved"
+        )
+        for _ in range(2)
+    )
+    workflow.sign_up_for_session(session=session, enrolment=first, by=first.student)
+    with pytest.raises(workflow.WorkflowError, match="full"):
+        workflow.sign_up_for_session(session=session, enrolment=second, by=second.student)
+
+
+def test_attendance_records_the_presentation_for_those_who_came(personas: Personas) -> None:
+    session = make_session(personas.programme_p, kind="ceremony")
+    came, away = (
+        EnrolmentFactory(
+            student=UserFactory(), programme=personas.programme_p, stage="report_approved"
+        )
+        for _ in range(2)
+    )
+    signups = [
+        workflow.sign_up_for_session(session=session, enrolment=e, by=e.student)
+        for e in (came, away)
+    ]
+    client = client_for(personas.admin_p)
+    client.post(
+        reverse("certificates:session", args=["nursing", session.pk]), {"attended": [signups[0].pk]}
+    )
+    came.refresh_from_db()
+    away.refresh_from_db()
+    assert (came.stage, came.presentation_form, came.presented_on) == (
+        "presented",
+        "ceremony",
+        session.starts_at.date(),
+    )
+    assert (away.stage, away.presented_on) == ("report_approved", None)
+    assert list(SessionSignup.objects.order_by("pk").values_list("attended", flat=True)) == [
+        True,
+        False,
+    ]
+
+
+def test_attendance_at_a_career_course_records_it(personas: Personas) -> None:
+    personas.programme_p.career_course_required = True
+    personas.programme_p.save()
+    enrolment = EnrolmentFactory(student=personas.student_a, programme=personas.programme_p)
+    session = make_session(personas.programme_p, kind="career_course")
+    signup = workflow.sign_up_for_session(
+        session=session, enrolment=enrolment, by=personas.student_a
+    )
+    workflow.record_attendance(session=session, by=personas.admin_p, attended_ids={signup.pk})
+    enrolment.refresh_from_db()
+    assert enrolment.career_course_on == session.starts_at.date()
+
+
+def test_student_sees_sessions_for_the_next_step_and_signs_up_and_cancels(
+    personas: Personas,
+) -> None:
+    enrolment = EnrolmentFactory(
+        student=personas.student_a, programme=personas.programme_p, stage="report_approved"
+    )
+    session = make_session(personas.programme_p, kind="ceremony")
+    make_session(personas.programme_q, kind="ceremony")  # another programme's: not shown
+    client = client_for(personas.student_a)
+    home = client.get(reverse("portfolio:home")).content.decode()
+    assert home.count("Sign me up") == 1
+    client.post(reverse("certificates:session_signup", args=[enrolment.pk, session.pk]))
+    assert "You are signed up" in client.get(reverse("portfolio:home")).content.decode()
+    client.post(reverse("certificates:session_cancel", args=[enrolment.pk, session.pk]))
+    assert not SessionSignup.objects.exists()
+
+
+def test_another_student_cannot_sign_someone_up(personas: Personas) -> None:
+    enrolment = EnrolmentFactory(
+        student=personas.student_a, programme=personas.programme_p, stage="report_approved"
+    )
+    session = make_session(personas.programme_p)
+    response = client_for(personas.student_b).post(
+        reverse("certificates:session_signup", args=[enrolment.pk, session.pk])
+    )
+    assert response.status_code == 404
+    assert not SessionSignup.objects.exists()
