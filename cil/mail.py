@@ -6,13 +6,15 @@ a rolled-back change never sends mail, and no request waits for the mail server.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks import task
 
 from cil.models import User
@@ -33,3 +35,34 @@ def notify(*, user: User, template: str, context: dict[str, Any]) -> None:
     transaction.on_commit(
         lambda: send_mail_task.enqueue(recipient=user.email, subject=subject, body=body)
     )
+
+
+def undelivered(recipients: Iterable[str], *, days: int = 30) -> list[dict[str, Any]]:
+    """Mail to these addresses that the background worker could not send (newest first).
+
+    Tasks wait in the database (django-tasks-db); a failed one keeps its arguments, so
+    administrators can see who was not told and tell them another way.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    wanted = {r.lower() for r in recipients}
+    if not wanted:
+        return []
+    since = timezone.now() - timedelta(days=days)
+    failed = (
+        DBTaskResult.objects.failed()
+        .filter(task_path=send_mail_task.module_path, finished_at__gte=since)
+        .order_by("-finished_at")[:200]
+    )
+    result = []
+    for task_result in failed:
+        kwargs = (task_result.args_kwargs or {}).get("kwargs", {})
+        if kwargs.get("recipient", "").lower() in wanted:
+            result.append(
+                {
+                    "recipient": kwargs["recipient"],
+                    "subject": kwargs.get("subject", ""),
+                    "when": task_result.finished_at,
+                }
+            )
+    return result

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from activities.lookups import get_programme
 from activities.models import StudyProgramme
+from cil.mail import undelivered
 from cil.models import AuditEvent
 from portfolio import services
 from portfolio.export import build_export
@@ -410,8 +411,15 @@ def programme_students(request: HttpRequest, code: str) -> HttpResponse:
         approved_count=Count("entries", filter=Q(entries__status="approved")),
         entry_count=Count("entries"),
     )
+    enrolments = list(enrolments)
     return render(
         request,
         "portfolio/programme_students.html",
-        {"programme": programme, "enrolments": enrolments},
+        {
+            "programme": programme,
+            "enrolments": enrolments,
+            # A mail server that fails never stops a transition; here the administrators see
+            # whom the portal could not tell.
+            "undelivered": undelivered([e.student.email for e in enrolments]),
+        },
     )

@@ -206,3 +206,58 @@ def test_a_reviewer_of_another_programme_cannot_open_the_report(
         )  # not reviewers at all
     with pytest.raises(PermissionDenied):
         workflow.report_transition(report=report, by=reviewer_q, action="approve")
+
+
+REPORT_STATES = ["draft", "submitted", "returned", "approved"]
+REPORT_ACTIONS = ["submit", "approve", "return"]
+REPORT_ROLES = [
+    "student_a",
+    "student_b",
+    "admin_p",
+    "admin_q",
+    "reviewer_p",
+    "central",
+    "superuser",
+]
+# From the users' side: the student submits drafts and returned reports; a reviewer of the
+# programme approves or returns submitted ones.
+REPORT_ALLOWED = {
+    ("draft", "submit", "student_a"): "submitted",
+    ("returned", "submit", "student_a"): "submitted",
+    ("submitted", "approve", "reviewer_p"): "approved",
+    ("submitted", "approve", "superuser"): "approved",
+    ("submitted", "return", "reviewer_p"): "returned",
+    ("submitted", "return", "superuser"): "returned",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", REPORT_STATES)
+@pytest.mark.parametrize("action", REPORT_ACTIONS)
+@pytest.mark.parametrize("role", REPORT_ROLES)
+def test_every_report_state_action_and_role(
+    personas: Personas, report: FinalReport, state, action, role
+) -> None:
+    from cil.models import AuditEvent
+
+    write(report, personas.student_a, 600)
+    FinalReport.objects.filter(pk=report.pk).update(status=state)
+    if state in ("submitted", "approved", "returned"):
+        ReportVersion.objects.create(
+            report=report, number=1, summary="", sections=[], word_count=600
+        )
+    report.refresh_from_db()
+    before = AuditEvent.objects.count()
+    expected = REPORT_ALLOWED.get((state, action, role))
+    user = getattr(personas, role)
+    if expected:
+        workflow.report_transition(report=report, by=user, action=action, comment="Comments.")
+        report.refresh_from_db()
+        assert report.status == expected
+        assert AuditEvent.objects.filter(action=f"report.{action}").count() == 1
+    else:
+        with pytest.raises((PermissionDenied, workflow.WorkflowError)):
+            workflow.report_transition(report=report, by=user, action=action, comment="Comments.")
+        report.refresh_from_db()
+        assert report.status == state
+        assert AuditEvent.objects.count() == before
