@@ -153,6 +153,15 @@ TRANSITIONS: dict[tuple[str, Action], Move] = {
 }
 
 
+def _notify_group(enrolment: Enrolment, role: str, template: str, context: dict[str, Any]) -> None:
+    """Mail every administrator or reviewer of the student's programme (after the commit)."""
+    staff = User.objects.filter(
+        programme_roles__programme=enrolment.programme, programme_roles__role=role, is_active=True
+    ).distinct()
+    for person in staff:
+        notify(user=person, template=template, context={"enrolment": enrolment, **context})
+
+
 def actors_of(user: User, enrolment: Enrolment) -> set[Actor]:
     actors = set()
     if enrolment.student_id == user.pk:
@@ -237,6 +246,8 @@ def _advance(
                 template=move.mail,
                 context={"enrolment": locked, "action": action.value, "comment": comment},
             )
+        if action == Action.REQUEST_ACTIVITIES:
+            _notify_group(locked, "administrator", "certificates/mail/activities_requested", {})
     return locked
 
 
@@ -426,6 +437,13 @@ def report_transition(
         )
         if action == ReportAction.APPROVE:
             advance(enrolment=locked.enrolment, by=by, action=Action.APPROVE_REPORT)
+        if action == ReportAction.SUBMIT:
+            _notify_group(
+                locked.enrolment,
+                "reviewer",
+                "certificates/mail/report_submitted",
+                {"report": locked},
+            )
         if move.mail:
             notify(
                 user=locked.enrolment.student,

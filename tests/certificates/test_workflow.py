@@ -192,3 +192,23 @@ def test_student_page_keeps_a_constant_number_of_queries(
     admin = client_for(personas.admin_p)
     with django_assert_max_num_queries(16):
         admin.get(reverse("certificates:student", args=["nursing", enrolment.pk]))
+
+
+def test_administrators_hear_of_a_request_and_reviewers_of_a_report(
+    personas: Personas, mailoutbox, committed
+) -> None:
+    enrolment = meeting_the_rules(personas)
+    with committed():
+        workflow.advance(enrolment=enrolment, by=personas.student_a, action="request_activities")
+    assert [m.to for m in mailoutbox] == [[personas.admin_p.email]]
+    assert "asks for final approval" in mailoutbox[0].subject
+    assert f"/manage/nursing/students/{enrolment.pk}/" in mailoutbox[0].body
+    workflow.advance(enrolment=enrolment, by=personas.admin_p, action="confirm_activities")
+    report = workflow.start_report(enrolment=enrolment, by=personas.student_a)
+    text = "Ord " * 150
+    workflow.save_report(report=report, by=personas.student_a, summary="", texts=[text] * 4)
+    mailoutbox.clear()
+    with committed():
+        workflow.report_transition(report=report, by=personas.student_a, action="submit")
+    assert [m.to for m in mailoutbox] == [[personas.reviewer_p.email]]
+    assert f"/certificates/review/{report.pk}/" in mailoutbox[0].body
