@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import StudyProgramme
-from certificates.models import Diploma, FinalReport, Session
+from activities.models import Faculty, StudyProgramme
+from certificates.models import Diploma, FinalReport, ReminderTemplate, Session
 from portfolio.forms import DateInput
 from portfolio.models import Evidence
 
@@ -141,3 +141,49 @@ class SessionForm(forms.ModelForm):
         self.fields["programmes"].queryset = StudyProgramme.objects.administered_by(user).distinct()
         self.fields["programmes"].initial = [programme.pk]
         self.fields["kind"].choices = [(v, capfirst(label)) for v, label in Session.Kind.choices]
+
+
+class FiguresFilter(forms.Form):
+    """The dashboards' filters: a year for everyone; faculty and programme for central staff."""
+
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    faculty = forms.ModelChoiceField(label=_("Faculty"), required=False, queryset=None)
+    programme = forms.ModelChoiceField(label=_("Study programme"), required=False, queryset=None)
+
+    def __init__(self, *args: Any, central: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [("", _("All years"))] + [
+            (y, str(y)) for y in range(this_year, this_year - 8, -1)
+        ]
+        if central:
+            self.fields["faculty"].queryset = Faculty.objects.order_by("name_en")
+            self.fields["faculty"].empty_label = _("All faculties")
+            self.fields["programme"].queryset = StudyProgramme.objects.order_by("name_en")
+            self.fields["programme"].empty_label = _("All study programmes")
+        else:
+            del self.fields["faculty"]
+            del self.fields["programme"]
+
+
+class ReminderTemplateForm(forms.ModelForm):
+    class Meta:
+        model = ReminderTemplate
+        fields = ["subject_nb", "body_nb", "subject_en", "body_en"]
+        widgets = {
+            "body_nb": forms.Textarea(attrs={"rows": 6}),
+            "body_en": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "body_nb": _("{name}, {programme} and {link} are filled in for each student."),
+            "body_en": _("{name}, {programme} and {link} are filled in for each student."),
+        }
+
+
+class FollowUpFilter(forms.Form):
+    months = forms.TypedChoiceField(
+        label=_("Nothing new for"),
+        coerce=int,
+        initial=3,
+        choices=[(n, _("%(n)d months") % {"n": n}) for n in (1, 2, 3, 6, 12)],
+    )

@@ -283,3 +283,63 @@ class SessionSignup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session}: {self.enrolment}"
+
+
+DEFAULT_REMINDER = {
+    "subject_en": "Your Certificate of International Learning",
+    "subject_nb": "Ditt Certificate of International Learning",
+    "body_en": "Hello {name},\n\nWe have not seen anything new in your CIL portfolio in "
+    "{programme} for a while. Is there an activity to add, or a step to take? Your portfolio: "
+    "{link}\n\nIf you have questions, answer this e-mail.",
+    "body_nb": "Hei {name},\n\nDet er en stund siden det har skjedd noe i CIL-porteføljen din i "
+    "{programme}. Har du en aktivitet å legge til, eller et steg å ta? Porteføljen din: {link}\n\n"
+    "Har du spørsmål, svar på denne e-posten.",
+}
+
+
+class ReminderTemplate(models.Model):
+    """A programme's reminder e-mail, in both languages; {name}, {programme} and {link} are
+    filled in for each student."""
+
+    programme = models.OneToOneField(
+        "activities.StudyProgramme", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    subject_en = models.CharField(
+        _("subject (English)"), max_length=200, default=DEFAULT_REMINDER["subject_en"]
+    )
+    subject_nb = models.CharField(
+        _("subject (Norwegian bokmål)"), max_length=200, default=DEFAULT_REMINDER["subject_nb"]
+    )
+    body_en = models.TextField(_("text (English)"), default=DEFAULT_REMINDER["body_en"])
+    body_nb = models.TextField(_("text (Norwegian bokmål)"), default=DEFAULT_REMINDER["body_nb"])
+
+    class Meta:
+        verbose_name = _("reminder template")
+        verbose_name_plural = _("reminder templates")
+
+    def __str__(self) -> str:
+        return str(self.programme)
+
+
+class Reminder(models.Model):
+    """One reminder sent to one student; at most one a day per student and programme."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("enrolment")
+    )
+    sent_on = models.DateField(_("sent on"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            # Never the same reminder twice in a day, even if two administrators click at once.
+            models.UniqueConstraint(fields=["enrolment", "sent_on"], name="one_reminder_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment} {self.sent_on}"

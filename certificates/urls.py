@@ -6,6 +6,18 @@ app_name = "certificates"
 urlpatterns = [
     path("certificates/review/", views.review_home, name="review_home"),
     path("certificates/overview/", views.overview, name="overview"),
+    path(
+        "certificates/overview/export/<slug:kind>.<slug:fmt>",
+        views.overview_export,
+        name="overview_export",
+    ),
+    path("manage/<slug:code>/figures/", views.programme_figures, name="programme_figures"),
+    path("manage/<slug:code>/follow-up/", views.follow_up, name="follow_up"),
+    path(
+        "manage/<slug:code>/figures/export/<slug:kind>.<slug:fmt>",
+        views.programme_export,
+        name="programme_export",
+    ),
     path("certificates/review/<int:report>/", views.report_review, name="report_review"),
     # A programme's certificate administrators review submitted activities
     path("manage/<slug:code>/review/", views.entry_queue, name="entry_queue"),

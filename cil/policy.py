@@ -210,6 +210,10 @@ URL_RULES: dict[str, Rule] = {
     "activities:group_remove": CENTRAL_STAFF,
     "certificates:review_home": ANY_REVIEWER,
     "certificates:overview": CENTRAL_STAFF,
+    "certificates:overview_export": CENTRAL_STAFF,
+    "certificates:programme_figures": PROGRAMME_ADMIN,
+    "certificates:follow_up": PROGRAMME_ADMIN,
+    "certificates:programme_export": PROGRAMME_ADMIN,
     # Reviewing activities: the programme's administrators; entries are looked up within it
     "certificates:entry_queue": PROGRAMME_ADMIN,
     "certificates:entry_review": PROGRAMME_ADMIN,

@@ -122,6 +122,10 @@ EXPECTED: dict[str, Expect] = {
     "activities:group_remove": CENTRAL_POST,
     "certificates:review_home": REVIEWER_HOME,
     "certificates:overview": CENTRAL_HOME,
+    "certificates:overview_export": CENTRAL_HOME,
+    "certificates:programme_figures": P_ADMIN_PAGE,
+    "certificates:follow_up": P_ADMIN_PAGE,
+    "certificates:programme_export": P_ADMIN_PAGE,
     "certificates:entry_queue": P_ADMIN_PAGE,
     "certificates:entry_review": P_ADMIN_PAGE,
     "certificates:entry_approve_many": P_ADMIN_POST,
@@ -179,6 +183,8 @@ EXPECTED: dict[str, Expect] = {
 # Values for the URL parameters of every pattern. The portal's own parameters name real objects
 # of programme P (see sample_objects); the others name nothing.
 SAMPLE_KWARGS = {
+    "kind": "enrolments",
+    "fmt": "csv",
     "app_label": "cil",
     "object_id": "999999",
     "id": "999999",

@@ -1,0 +1,265 @@
+"""The figures on the dashboards: every number an aggregation in the database.
+
+A ``Scope`` says which programmes and which year; each function returns a ``Series`` (labels
+and values) that a chart draws and a table lists. The number of queries does not depend on
+how many students there are.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from activities.models import Category, Location, StudyProgramme
+from certificates.models import Diploma, FinalReport
+from portfolio.models import Enrolment, Entry
+
+
+@dataclass(frozen=True)
+class Scope:
+    programmes: QuerySet[StudyProgramme]
+    year: int | None = None
+
+
+@dataclass
+class Series:
+    title: str
+    labels: list[str] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    unit: str = ""
+
+    @property
+    def rows(self) -> list[tuple[str, float]]:
+        return list(zip(self.labels, self.values, strict=True))
+
+    @property
+    def maximum(self) -> float:
+        return max(self.values, default=0) or 1
+
+    @property
+    def total(self) -> float:
+        return sum(self.values)
+
+    @property
+    def bars(self) -> list[dict[str, Any]]:
+        """Rows for a horizontal bar chart: the label, the value and the bar's length in %."""
+        return [
+            {
+                "label": label,
+                "value": value,
+                "percent": round(100 * value / self.maximum, 1),
+                "y": 28 * i,
+            }
+            for i, (label, value) in enumerate(self.rows)
+        ]
+
+
+def per_term(queryset: QuerySet, field_name: str) -> list[tuple[str, int]]:
+    """Count rows per term (spring: January to June; autumn: July to December), in the
+    database, in time order."""
+    rows = (
+        queryset.exclude(**{f"{field_name}__isnull": True})
+        .annotate(
+            t_year=ExtractYear(field_name),
+            t_half=Case(When(**{f"{field_name}__month__lte": 6}, then=Value(1)), default=Value(2)),
+        )
+        .values("t_year", "t_half")
+        .annotate(n=Count("pk"))
+        .order_by("t_year", "t_half")
+    )
+    return [
+        (f"{_('spring') if r['t_half'] == 1 else _('autumn')} {r['t_year']}", r["n"]) for r in rows
+    ]
+
+
+def _series(title: str, rows: list[tuple[str, int]]) -> Series:
+    return Series(title, [label for label, _n in rows], [n for _label, n in rows])
+
+
+def _by_year(queryset: QuerySet, field_name: str, year: int | None) -> QuerySet:
+    return queryset.filter(**{f"{field_name}__year": year}) if year else queryset
+
+
+def enrolments(scope: Scope) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(programme__in=scope.programmes)
+
+
+def signups_per_term(scope: Scope) -> Series:
+    rows = per_term(_by_year(enrolments(scope), "created_at", scope.year), "created_at")
+    return _series(_("Sign-ups per term"), rows)
+
+
+STAGES = [
+    Enrolment.Stage.ENROLLED,
+    Enrolment.Stage.ACTIVITIES_REQUESTED,
+    Enrolment.Stage.ACTIVITIES_APPROVED,
+    Enrolment.Stage.REPORT_APPROVED,
+    Enrolment.Stage.PRESENTED,
+    Enrolment.Stage.CERTIFIED,
+]
+
+
+def funnel(scope: Scope) -> Series:
+    """How many signed-up students have reached each stage (withdrawn students left out)."""
+    counts = dict(
+        _by_year(enrolments(scope), "created_at", scope.year)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+    )
+    labels, values = [], []
+    for index, stage in enumerate(STAGES):
+        labels.append(str(Enrolment.Stage(stage).label).capitalize())
+        values.append(sum(counts.get(s, 0) for s in STAGES[index:]))  # reached = here or beyond
+    return Series(_("Students who have reached each stage"), labels, values)
+
+
+def approved_entries(scope: Scope) -> QuerySet[Entry]:
+    return _by_year(
+        Entry.objects.filter(
+            enrolment__programme__in=scope.programmes, status=Entry.Status.APPROVED
+        ),
+        "decided_at",
+        scope.year,
+    )
+
+
+def activities_by_category(scope: Scope) -> Series:
+    counts = dict(approved_entries(scope).values_list("activity__category").annotate(n=Count("pk")))
+    labels = [str(label).capitalize() for value, label in Category.choices if counts.get(value)]
+    values = [counts[value] for value, _label in Category.choices if counts.get(value)]
+    return Series(_("Approved activities by category"), labels, values)
+
+
+def activities_by_location(scope: Scope) -> Series:
+    counts = dict(approved_entries(scope).values_list("activity__location").annotate(n=Count("pk")))
+    return Series(
+        _("Approved activities at home and abroad"),
+        [str(label).capitalize() for _value, label in Location.choices],
+        [counts.get(value, 0) for value, _label in Location.choices],
+    )
+
+
+def countries_abroad(scope: Scope) -> Series:
+    rows = (
+        approved_entries(scope)
+        .filter(activity__location=Location.ABROAD)
+        .values("country")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "country")[:20]
+    )
+    return Series(
+        _("Countries of activities abroad"),
+        [countries.name(r["country"]) for r in rows],
+        [r["n"] for r in rows],
+    )
+
+
+def approved_per_term(scope: Scope) -> Series:
+    return _series(
+        _("Approved activities per term"), per_term(approved_entries(scope), "decided_at")
+    )
+
+
+def valid_diplomas(scope: Scope) -> QuerySet[Diploma]:
+    return _by_year(
+        Diploma.objects.filter(enrolment__programme__in=scope.programmes, revoked_at__isnull=True),
+        "issued_at",
+        scope.year,
+    )
+
+
+def diplomas_per_term(scope: Scope) -> Series:
+    return _series(_("Diplomas per term"), per_term(valid_diplomas(scope), "issued_at"))
+
+
+class _Median(Func):
+    # PostgreSQL's ordered-set aggregate; the suite and production run on PostgreSQL.
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    contains_aggregate = True
+    output_field = DurationField()
+
+
+def median_days_to_diploma(scope: Scope) -> float | None:
+    durations = valid_diplomas(scope).annotate(
+        took=ExpressionWrapper(
+            F("issued_at") - F("enrolment__created_at"), output_field=DurationField()
+        )
+    )
+    if connection.vendor == "postgresql":
+        median = durations.aggregate(m=_Median("took"))["m"]
+    else:  # SQLite, for `make run` only
+        values = list(durations.values_list("took", flat=True))
+        median = statistics.median(values) if values else None
+    if median is None:
+        return None
+    return round(median / timedelta(days=1), 1)
+
+
+def review_queues(scope: Scope) -> dict[str, Any]:
+    now = timezone.now()
+    entries = Entry.objects.filter(
+        enrolment__programme__in=scope.programmes, status=Entry.Status.SUBMITTED
+    ).aggregate(n=Count("pk"), oldest=Min("submitted_at"))
+    reports = FinalReport.objects.filter(
+        enrolment__programme__in=scope.programmes, status=FinalReport.Status.SUBMITTED
+    ).aggregate(n=Count("pk"), oldest=Min("submitted_at"))
+    requests = (
+        enrolments(scope)
+        .filter(stage=Enrolment.Stage.ACTIVITIES_REQUESTED)
+        .aggregate(n=Count("pk"), oldest=Min("activities_requested_at"))
+    )
+
+    def age(oldest: Any) -> int | None:
+        return (now - oldest).days if oldest else None
+
+    return {
+        "entries": {"count": entries["n"], "oldest_days": age(entries["oldest"])},
+        "reports": {"count": reports["n"], "oldest_days": age(reports["oldest"])},
+        "requests": {"count": requests["n"], "oldest_days": age(requests["oldest"])},
+    }
+
+
+def dashboard(scope: Scope) -> dict[str, Any]:
+    """Everything a dashboard shows, in a fixed number of queries."""
+    return {
+        "charts": [
+            signups_per_term(scope),
+            funnel(scope),
+            activities_by_location(scope),
+            activities_by_category(scope),
+            countries_abroad(scope),
+            approved_per_term(scope),
+            diplomas_per_term(scope),
+        ],
+        "median_days": median_days_to_diploma(scope),
+        "queues": review_queues(scope),
+        "totals": enrolments(scope).aggregate(
+            signed_up=Count("pk"),
+            active=Count("pk", filter=Q(status=Enrolment.Status.ACTIVE)),
+            withdrawn=Count("pk", filter=Q(status=Enrolment.Status.WITHDRAWN)),
+            certified=Count("pk", filter=Q(stage=Enrolment.Stage.CERTIFIED)),
+        ),
+    }
