@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from certificates.figures import Scope, approved_entries, enrolments, valid_diplomas
+from certificates.figures import Scope, approved_entries, enrolments, in_period, valid_diplomas
 
 KINDS = ("enrolments", "activities", "diplomas")
 
@@ -38,11 +38,7 @@ def _rows(kind: str, scope: Scope, personal: bool) -> tuple[list[str], Iterator[
             _("Expected completion"),
         ]
         queryset = (
-            (
-                enrolments(scope).filter(created_at__year=scope.year)
-                if scope.year
-                else enrolments(scope)
-            )
+            in_period(enrolments(scope), "created_at", scope)
             .select_related("student", "programme")
             .order_by("programme__code", "created_at")
         )

@@ -40,6 +40,7 @@ from portfolio.models import Enrolment, Entry
 class Scope:
     programmes: QuerySet[StudyProgramme]
     year: int | None = None
+    term: str | None = None  # "spring" (January-June) or "autumn" (July-December)
 
 
 @dataclass
@@ -97,8 +98,15 @@ def _series(title: str, rows: list[tuple[str, int]]) -> Series:
     return Series(title, [label for label, _n in rows], [n for _label, n in rows])
 
 
-def _by_year(queryset: QuerySet, field_name: str, year: int | None) -> QuerySet:
-    return queryset.filter(**{f"{field_name}__year": year}) if year else queryset
+def in_period(queryset: QuerySet, field_name: str, scope: Scope) -> QuerySet:
+    """Rows whose date falls in the scope's year and term, if any."""
+    if scope.year:
+        queryset = queryset.filter(**{f"{field_name}__year": scope.year})
+    if scope.term == "spring":
+        queryset = queryset.filter(**{f"{field_name}__month__lte": 6})
+    elif scope.term == "autumn":
+        queryset = queryset.filter(**{f"{field_name}__month__gte": 7})
+    return queryset
 
 
 def enrolments(scope: Scope) -> QuerySet[Enrolment]:
@@ -106,7 +114,7 @@ def enrolments(scope: Scope) -> QuerySet[Enrolment]:
 
 
 def signups_per_term(scope: Scope) -> Series:
-    rows = per_term(_by_year(enrolments(scope), "created_at", scope.year), "created_at")
+    rows = per_term(in_period(enrolments(scope), "created_at", scope), "created_at")
     return _series(_("Sign-ups per term"), rows)
 
 
@@ -123,7 +131,7 @@ STAGES = [
 def funnel(scope: Scope) -> Series:
     """How many signed-up students have reached each stage (withdrawn students left out)."""
     counts = dict(
-        _by_year(enrolments(scope), "created_at", scope.year)
+        in_period(enrolments(scope), "created_at", scope)
         .exclude(status=Enrolment.Status.WITHDRAWN)
         .values_list("stage")
         .annotate(n=Count("pk"))
@@ -136,12 +144,12 @@ def funnel(scope: Scope) -> Series:
 
 
 def approved_entries(scope: Scope) -> QuerySet[Entry]:
-    return _by_year(
+    return in_period(
         Entry.objects.filter(
             enrolment__programme__in=scope.programmes, status=Entry.Status.APPROVED
         ),
         "decided_at",
-        scope.year,
+        scope,
     )
 
 
@@ -183,10 +191,10 @@ def approved_per_term(scope: Scope) -> Series:
 
 
 def valid_diplomas(scope: Scope) -> QuerySet[Diploma]:
-    return _by_year(
+    return in_period(
         Diploma.objects.filter(enrolment__programme__in=scope.programmes, revoked_at__isnull=True),
         "issued_at",
-        scope.year,
+        scope,
     )
 
 

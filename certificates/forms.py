@@ -147,6 +147,11 @@ class FiguresFilter(forms.Form):
     """The dashboards' filters: a year for everyone; faculty and programme for central staff."""
 
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    term = forms.ChoiceField(
+        label=_("Term"),
+        required=False,
+        choices=[("", _("Whole year")), ("spring", _("Spring")), ("autumn", _("Autumn"))],
+    )
     faculty = forms.ModelChoiceField(label=_("Faculty"), required=False, queryset=None)
     programme = forms.ModelChoiceField(label=_("Study programme"), required=False, queryset=None)
 

@@ -70,14 +70,15 @@ def _scope_and_filter(
     request: HttpRequest, programmes, *, central: bool
 ) -> tuple[figures.Scope, FiguresFilter]:
     form = FiguresFilter(request.GET or None, central=central)
-    year = None
+    year = term = None
     if form.is_valid():
         year = form.cleaned_data.get("year")
+        term = form.cleaned_data.get("term") or None
         if central and form.cleaned_data.get("faculty"):
             programmes = programmes.filter(faculty=form.cleaned_data["faculty"])
         if central and form.cleaned_data.get("programme"):
             programmes = programmes.filter(pk=form.cleaned_data["programme"].pk)
-    return figures.Scope(programmes=programmes, year=year), form
+    return figures.Scope(programmes=programmes, year=year, term=term), form
 
 
 @require_GET

@@ -195,3 +195,11 @@ def test_dashboards_keep_a_constant_number_of_queries(
     with django_assert_max_num_queries(20):
         admin.get(reverse("certificates:programme_figures", args=["nursing"]))
     assert Diploma.objects.count() == 0 and Entry.objects.count() == size
+
+
+def test_a_term_narrows_the_figures(data) -> None:
+    autumn_2025 = figures.Scope(programmes=StudyProgramme.objects.all(), year=2025, term="autumn")
+    assert figures.signups_per_term(autumn_2025).rows == [("autumn 2025", 1)]
+    assert figures.approved_per_term(autumn_2025).rows == [("autumn 2025", 3)]
+    spring = figures.Scope(programmes=StudyProgramme.objects.all(), term="spring")
+    assert figures.signups_per_term(spring).rows == [("spring 2025", 1), ("spring 2026", 3)]
