@@ -70,6 +70,10 @@ def _enrol_with_approved_activities(
         expected_year=timezone.localdate().year,
         terms_accepted_at=timezone.now() - datetime.timedelta(days=500),
     )
+    # Signed up about a year and a half ago, as students who have come this far did.
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=500)
+    )
     start = datetime.date(2025, 9, 1)
     for number, (title, engagements, country, city) in enumerate(activities):
         activity = Activity.objects.get(title_en=title, private_to__isnull=True)
