@@ -203,3 +203,23 @@ def test_a_term_narrows_the_figures(data) -> None:
     assert figures.approved_per_term(autumn_2025).rows == [("autumn 2025", 3)]
     spring = figures.Scope(programmes=StudyProgramme.objects.all(), term="spring")
     assert figures.signups_per_term(spring).rows == [("spring 2025", 1), ("spring 2026", 3)]
+
+
+def test_enrolment_export_matches_the_funnel(data, personas: Personas) -> None:
+    response = client_for(personas.central).get(
+        reverse("certificates:overview_export", args=["enrolments", "xlsx"])
+    )
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    )
+    header, body = rows[0], rows[1:]
+    assert len(body) == 5
+    stage = header.index("Stage")
+    status = header.index("Status")
+    reached = [r[stage] for r in body if r[status] != "withdrawn"]
+    assert len(reached) == figures.funnel(everything()).values[0]
+    assert reached.count("certified") == figures.funnel(everything()).values[-1]
+    in_2026 = client_for(personas.central).get(
+        reverse("certificates:overview_export", args=["enrolments", "csv"]), {"year": 2026}
+    )
+    assert len(list(csv.reader(io.StringIO(in_2026.content.decode("utf-8-sig"))))) == 1 + 3
