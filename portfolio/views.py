@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -402,6 +403,9 @@ def export(request: HttpRequest, enrolment: int) -> FileResponse:
     return response
 
 
+STUDENTS_PAGE_SIZE = 50
+
+
 @require_GET
 def programme_students(request: HttpRequest, code: str) -> HttpResponse:
     """The programme's sign-ups, newest first, with how far each has come."""
@@ -411,15 +415,24 @@ def programme_students(request: HttpRequest, code: str) -> HttpResponse:
         approved_count=Count("entries", filter=Q(entries__status="approved")),
         entry_count=Count("entries"),
     )
-    enrolments = list(enrolments)
+    if request.GET.get("q"):
+        query = request.GET["q"].strip()
+        enrolments = enrolments.filter(
+            Q(student__full_name__icontains=query) | Q(student__email__icontains=query)
+        )
+    page = Paginator(enrolments, STUDENTS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "portfolio/programme_students.html",
         {
             "programme": programme,
-            "enrolments": enrolments,
+            "enrolments": page,
+            "page_obj": page,
+            "q": request.GET.get("q", ""),
             # A mail server that fails never stops a transition; here the administrators see
             # whom the portal could not tell.
-            "undelivered": undelivered([e.student.email for e in enrolments]),
+            "undelivered": undelivered(
+                programme_enrolments(programme).values_list("student__email", flat=True)
+            ),
         },
     )

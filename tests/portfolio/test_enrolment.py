@@ -135,3 +135,20 @@ def test_enrolment_rules_round_trip_through_the_engine(personas: Personas) -> No
     enrolment = EnrolmentFactory(student=personas.student_a, programme=personas.programme_q)
     assert isinstance(enrolment.ruleset(), RuleSet)
     assert enrolment.ruleset().min_abroad == 0
+
+
+def test_sign_ups_are_paged_and_searchable(personas: Personas) -> None:
+    from tests.factories import UserFactory
+
+    for i in range(55):
+        EnrolmentFactory(
+            student=UserFactory(full_name=f"Student {i:02d}"), programme=personas.programme_p
+        )
+    EnrolmentFactory(student=UserFactory(full_name="Ingrid Ås"), programme=personas.programme_p)
+    client = client_for(personas.admin_p)
+    url = reverse("portfolio:programme_students", args=["nursing"])
+    first = client.get(url)
+    assert len(first.context["enrolments"]) == 50
+    assert len(client.get(url, {"page": 2}).context["enrolments"]) == 6
+    found = client.get(url, {"q": "ingrid"})
+    assert [e.student.full_name for e in found.context["enrolments"]] == ["Ingrid Ås"]
