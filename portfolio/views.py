@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -429,6 +430,7 @@ def programme_students(request: HttpRequest, code: str) -> HttpResponse:
             "enrolments": page,
             "page_obj": page,
             "q": request.GET.get("q", ""),
+            "query": urlencode({"q": request.GET["q"]}) if request.GET.get("q") else "",
             # A mail server that fails never stops a transition; here the administrators see
             # whom the portal could not tell.
             "undelivered": undelivered(

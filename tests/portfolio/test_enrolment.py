@@ -149,6 +149,8 @@ def test_sign_ups_are_paged_and_searchable(personas: Personas) -> None:
     url = reverse("portfolio:programme_students", args=["nursing"])
     first = client.get(url)
     assert len(first.context["enrolments"]) == 50
+    title = first.content.decode().split("<title>")[1].split("</title>")[0]
+    assert "Page" not in title and title.startswith("Students")  # the pages sit below the list
     assert len(client.get(url, {"page": 2}).context["enrolments"]) == 6
     found = client.get(url, {"q": "ingrid"})
     assert [e.student.full_name for e in found.context["enrolments"]] == ["Ingrid Ås"]
