@@ -97,7 +97,10 @@ def _next_step(enrolment: Enrolment, entries: list[Entry], done: Progress, hoped
             "Wait for the certificate administrator to give final approval of your activities."
         )
     if stage == Stage.ACTIVITIES_APPROVED:
-        return _("Write your final report and submit it for approval.")
+        return _(
+            "Write your final report and submit it; academic staff of your programme then "
+            "review it. If they return it with comments, revise it and submit it again."
+        )
     if stage in (Stage.REPORT_APPROVED, Stage.PRESENTED):
         if rules.presentation_required and not enrolment.presented_on:
             return _(

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from certificates.models import Session, SessionSignup
+from certificates.models import FinalReport, Session, SessionSignup
 from certificates.workflow import session_wanted
 
 register = template.Library()
@@ -32,3 +32,10 @@ def student_sessions(enrolment: Any) -> dict[str, Any]:
         if s.pk in mine or session_wanted(s, enrolment) is None
     ]
     return {"enrolment": enrolment, "rows": rows}
+
+
+@register.simple_tag
+def final_report_status(enrolment: Any) -> str:
+    """The student's final report status in words ("" before one is started)."""
+    report = FinalReport.objects.filter(enrolment=enrolment).only("status").first()
+    return report.get_status_display() if report else ""

@@ -261,3 +261,11 @@ def test_every_report_state_action_and_role(
         report.refresh_from_db()
         assert report.status == state
         assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_the_students_home_shows_the_report_status(personas: Personas, report: FinalReport) -> None:
+    write(report, personas.student_a, 600)
+    workflow.report_transition(report=report, by=personas.student_a, action="submit")
+    page = client_for(personas.student_a).get(reverse("portfolio:home")).content.decode()
+    assert "Awaiting review" in page
