@@ -280,7 +280,15 @@ def restore_activity(*, activity: Activity, by: User) -> Activity:
 def propose_activity(
     *, student: User, programme: StudyProgramme, values: dict[str, Any]
 ) -> ActivityProposal:
-    """A student proposes an activity they found; the programme's administrators are told."""
+    """A student proposes an activity they found; the programme's administrators are told.
+
+    Only a student signed up for the certificate in the programme may propose to it.
+    """
+    if not programme.enrolments.filter(student=student, status="active").exists():
+        raise ActivityError(
+            _("Sign up for the certificate in %(programme)s before you propose activities to it.")
+            % {"programme": programme.name}
+        )
     proposal = ActivityProposal(student=student, programme=programme, **values)
     proposal.full_clean()
     proposal.save()

@@ -16,18 +16,28 @@ from activities.lookups import get_programme, proposals_of
 @require_http_methods(["GET", "POST"])
 def propose(request: HttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
+    # Proposals come from the programme's own students (the service checks it again).
+    signed_up = programme.enrolments.filter(student=request.user, status="active").exists()
     form = ProposalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.propose_activity(
-            student=request.user, programme=programme, values=form.cleaned_data
-        )
+    if request.method == "POST" and signed_up and form.is_valid():
+        try:
+            services.propose_activity(
+                student=request.user, programme=programme, values=form.cleaned_data
+            )
+        except services.ActivityError as error:
+            messages.error(request, str(error))
+            return redirect("activities:programme", code=programme.code)
         messages.success(
             request,
             _("Your proposal is sent to the certificate administrators of %(programme)s.")
             % {"programme": programme.name},
         )
         return redirect("activities:my_proposals")
-    return render(request, "activities/propose.html", {"programme": programme, "form": form})
+    return render(
+        request,
+        "activities/propose.html",
+        {"programme": programme, "form": form, "signed_up": signed_up},
+    )
 
 
 @require_GET

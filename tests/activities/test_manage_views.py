@@ -9,7 +9,7 @@ from django.urls import reverse
 from activities.models import Activity, ActivityProposal, ProgrammePage, ProgrammeRole
 from cil.models import AuditEvent
 from tests.conftest import Personas
-from tests.factories import ActivityFactory, ProposalFactory
+from tests.factories import ActivityFactory, EnrolmentFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -243,6 +243,7 @@ def test_proposal_list_query_count_does_not_grow(
 
 
 def test_student_proposes_and_sees_only_their_own_proposals(personas: Personas) -> None:
+    EnrolmentFactory(student=personas.student_a, programme=personas.programme_p)
     client = client_for(personas.student_a)
     response = client.post(
         reverse("activities:propose", args=["nursing"]),
@@ -270,7 +271,16 @@ def test_student_proposes_and_sees_only_their_own_proposals(personas: Personas) 
     assert "B's idea" not in mine.content.decode()
 
 
+def test_a_student_of_another_programme_is_asked_to_sign_up_first(personas: Personas) -> None:
+    client = client_for(personas.student_b)
+    page = client.get(reverse("activities:propose", args=["nursing"]))
+    assert "Sign up first." in page.content.decode()
+    client.post(reverse("activities:propose", args=["nursing"]), {"title": "x", "description": "y"})
+    assert not ActivityProposal.objects.exists()
+
+
 def test_an_incomplete_proposal_is_refused_with_messages(personas: Personas) -> None:
+    EnrolmentFactory(student=personas.student_a, programme=personas.programme_p)
     response = client_for(personas.student_a).post(
         reverse("activities:propose", args=["nursing"]), {"title": "x"}
     )

@@ -9,7 +9,7 @@ from activities import services
 from activities.models import Activity, ActivityProposal, Location
 from cil.models import AuditEvent
 from tests.conftest import Personas
-from tests.factories import ActivityFactory, ProgrammeFactory, ProposalFactory
+from tests.factories import ActivityFactory, EnrolmentFactory, ProgrammeFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -157,6 +157,7 @@ def test_archived_activity_leaves_the_catalogue_but_is_not_deleted(personas: Per
 def test_proposal_reaches_the_programmes_administrators_by_mail(
     personas: Personas, mailoutbox, committed
 ) -> None:
+    EnrolmentFactory(student=personas.student_a, programme=personas.programme_p)
     with committed():
         proposal = services.propose_activity(
             student=personas.student_a,
@@ -325,3 +326,13 @@ def test_location_values_are_the_rules_engines() -> None:
     from activities.rules import Location as EngineLocation
 
     assert set(Location.values) == {loc.value for loc in EngineLocation}
+
+
+def test_only_the_programmes_students_propose(personas: Personas) -> None:
+    with pytest.raises(services.ActivityError, match="Sign up for the certificate in Nursing"):
+        services.propose_activity(
+            student=personas.student_b,
+            programme=personas.programme_p,
+            values={"title": "x", "description": "y", "location": "home", "category": "other"},
+        )
+    assert not ActivityProposal.objects.exists()

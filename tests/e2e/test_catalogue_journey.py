@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from activities.models import Activity, ActivityProposal
 from tests.conftest import Personas
 from tests.e2e.conftest import Visit, prefer_language, sign_in_as
+from tests.factories import EnrolmentFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -74,7 +75,8 @@ def test_administrator_builds_the_catalogue_and_accepts_a_students_proposal(
     expect(main).to_contain_text("“Old exchange agreement” is archived.")
     expect(main.get_by_role("table")).not_to_contain_text("Old exchange agreement")
 
-    # A student proposes a volunteer activity they found.
+    # A student of the programme proposes a volunteer activity they found.
+    EnrolmentFactory(student=personas.student_a, programme=personas.programme_p)
     page.context.clear_cookies()
     sign_in_as(visit, personas.student_a)
     visit.goto("/programmes/nursing/")
