@@ -1,0 +1,1 @@
+"""The certificate workflow's pages, one module per part of the workflow."""

@@ -1,0 +1,119 @@
+"""Issuing diplomas (singly and for a ceremony), downloading them, and public verification."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from activities.lookups import get_programme
+from activities.models import StudyProgramme
+from certificates import tasks
+from certificates import workflow as certificate_workflow
+from certificates.forms import (
+    IssueForm,
+)
+from certificates.models import Diploma, DiplomaBatch
+from cil import ratelimit
+from cil.policy import is_programme_admin
+from portfolio.models import Enrolment
+
+
+def _ready(enrolment: Enrolment) -> bool:
+    return (
+        enrolment.is_active
+        and enrolment.stage in (Enrolment.Stage.REPORT_APPROVED, Enrolment.Stage.PRESENTED)
+        and certificate_workflow.ready_for_diploma(enrolment) is None
+    )
+
+
+@require_GET
+def diploma_pdf(request: HttpRequest, diploma: int) -> FileResponse:
+    """The stored PDF, byte for byte as issued, for its holder and the programme administrators."""
+    instance = get_object_or_404(Diploma.objects.select_related("enrolment__programme"), pk=diploma)
+    enrolment = instance.enrolment
+    if enrolment.student_id != request.user.pk and not is_programme_admin(
+        request.user, enrolment.programme
+    ):
+        raise Http404
+    response = FileResponse(
+        default_storage.open(instance.pdf.name, "rb"),
+        as_attachment=True,
+        filename=f"{instance.number}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=0, no-store"
+    return response
+
+
+@login_not_required
+@require_GET
+@ratelimit.per_minute(lambda: settings.CIL_VERIFY_RATE_PER_MINUTE, scope="verify")
+def verify(request: HttpRequest, verification: str) -> HttpResponse:
+    """Anyone, an employer say, checks a diploma: only what the diploma itself says."""
+    instance = Diploma.objects.filter(code=verification).first()
+    if instance is None:
+        raise Http404
+    response = render(
+        request, "certificates/verify.html", {"diploma": instance, "c": instance.content}
+    )
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def issue_diplomas(request: HttpRequest, code: str) -> HttpResponse:
+    """Issue diplomas for many students at once (a ceremony): the work runs in the background."""
+    programme = get_programme(code)
+    candidates = [
+        e
+        for e in Enrolment.objects.filter(
+            programme=programme,
+            status=Enrolment.Status.ACTIVE,
+            stage__in=[Enrolment.Stage.REPORT_APPROVED, Enrolment.Stage.PRESENTED],
+        )
+        .select_related("student", "programme")
+        .order_by("student__full_name")
+        if _ready(e)
+    ]
+    form = IssueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        chosen = {int(pk) for pk in request.POST.getlist("enrolments") if pk.isdigit()}
+        ids = [e.pk for e in candidates if e.pk in chosen]
+        if not ids:
+            messages.error(request, _("Tick the students whose diplomas you issue."))
+            return redirect("certificates:issue_diplomas", code=programme.code)
+        with transaction.atomic():
+            batch = DiplomaBatch.objects.create(
+                programme=programme,
+                created_by=request.user,
+                language=form.cleaned_data["language"],
+                enrolment_ids=ids,
+            )
+            transaction.on_commit(lambda: tasks.issue_batch.enqueue(batch_id=batch.pk))
+        return redirect("certificates:batch", code=programme.code, batch=batch.pk)
+    return render(
+        request,
+        "certificates/issue_diplomas.html",
+        {"programme": programme, "candidates": candidates, "form": form},
+    )
+
+
+def _batch(programme: StudyProgramme, pk: int) -> DiplomaBatch:
+    return get_object_or_404(DiplomaBatch, pk=pk, programme=programme)
+
+
+@require_GET
+def batch(request: HttpRequest, code: str, batch: int) -> HttpResponse:
+    programme = get_programme(code)
+    instance = _batch(programme, batch)
+    template = "certificates/_batch_progress.html" if request.htmx else "certificates/batch.html"
+    return render(request, template, {"programme": programme, "batch": instance})

@@ -1,0 +1,200 @@
+"""The final report: the student's editor, submission, and the reviewers' pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from activities.models import StudyProgramme
+from certificates import workflow as certificate_workflow
+from certificates.forms import (
+    ReportForm,
+    ReviewForm,
+)
+from certificates.models import FinalReport
+from cil.policy import is_programme_reviewer
+from portfolio.models import Enrolment, Entry
+from portfolio.selectors import own_enrolment, student_entries
+
+
+@require_GET
+def review_home(request: HttpRequest) -> HttpResponse:
+    """The reviewer's home: final reports waiting in the programmes they review, oldest first."""
+    programmes = list(StudyProgramme.objects.reviewed_by(request.user).distinct())
+    reports = FinalReport.objects.filter(enrolment__programme__in=programmes).select_related(
+        "enrolment__student", "enrolment__programme"
+    )
+    return render(
+        request,
+        "certificates/review_home.html",
+        {
+            "programmes": programmes,
+            "waiting": reports.filter(status=FinalReport.Status.SUBMITTED).order_by("submitted_at"),
+            "recent": reports.exclude(status=FinalReport.Status.SUBMITTED)
+            .exclude(status=FinalReport.Status.DRAFT)
+            .order_by("-updated_at")[:20],
+        },
+    )
+
+
+def _report_page(
+    request: HttpRequest, report: FinalReport, form: ReportForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "certificates/report_edit.html",
+        {
+            "report": report,
+            "enrolment": report.enrolment,
+            "programme": report.enrolment.programme,
+            "form": form,
+            "versions": list(report.versions.select_related("decided_by")),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, enrolment: int) -> HttpResponse:
+    """The student's final report: the editor while it is a draft or returned, else read-only."""
+    instance = own_enrolment(request.user, enrolment)
+    existing = FinalReport.objects.filter(enrolment=instance).first()
+    if existing is None:
+        if instance.stage != Enrolment.Stage.ACTIVITIES_APPROVED or not instance.is_active:
+            messages.info(
+                request, _("The final report comes after the final approval of your activities.")
+            )
+            return redirect("portfolio:home")
+        existing = certificate_workflow.start_report(enrolment=instance, by=request.user)
+    language = get_language() or "en"
+    form = ReportForm(request.POST or None, report=existing, language=language)
+    if request.method == "POST":
+        if not form.is_valid():
+            return _report_page(request, existing, form, status=400)
+        try:
+            certificate_workflow.save_report(
+                report=existing,
+                by=request.user,
+                summary=form.cleaned_data["summary"],
+                texts=form.texts(),
+                photo_ids=form.photo_ids(),
+            )
+        except certificate_workflow.WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your report is saved."))
+        return redirect("certificates:report", enrolment=instance.pk)
+    return _report_page(request, existing, form)
+
+
+@require_POST
+def report_autosave(request: HttpRequest, enrolment: int) -> HttpResponse:
+    """Save the draft as the student types (htmx); answers with the saved time and word count."""
+    instance = own_enrolment(request.user, enrolment)
+    existing = get_object_or_404(FinalReport, enrolment=instance)
+    form = ReportForm(request.POST, report=existing, language=get_language() or "en")
+    saved = None
+    if form.is_valid():
+        try:
+            saved = certificate_workflow.save_report(
+                report=existing,
+                by=request.user,
+                summary=form.cleaned_data["summary"],
+                texts=form.texts(),
+                photo_ids=form.photo_ids(),
+            )
+        except certificate_workflow.WorkflowError as error:
+            return render(request, "certificates/_report_status.html", {"error": str(error)})
+    return render(
+        request, "certificates/_report_status.html", {"report": saved or existing, "saved": saved}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report_submit(request: HttpRequest, enrolment: int) -> HttpResponse:
+    instance = own_enrolment(request.user, enrolment)
+    existing = get_object_or_404(FinalReport, enrolment=instance)
+    if request.method == "POST":
+        try:
+            certificate_workflow.report_transition(
+                report=existing, by=request.user, action=certificate_workflow.ReportAction.SUBMIT
+            )
+        except certificate_workflow.WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect("certificates:report", enrolment=instance.pk)
+        messages.success(request, _("Your final report is sent to the reviewers."))
+        return redirect("portfolio:home")
+    return render(
+        request,
+        "_confirm.html",
+        {
+            "question": _("Submit your final report?"),
+            "explanation": _(
+                "Academic staff of your programme review it. You cannot change it while it is "
+                "being reviewed; if changes are needed, it comes back to you with comments."
+            ),
+            "button": _("Submit the report"),
+            "cancel_url": reverse("certificates:report", args=[instance.pk]),
+        },
+    )
+
+
+def _reviewable_report(user, pk: int) -> FinalReport:
+    """A report of a programme the user reviews, or 404."""
+    report = get_object_or_404(
+        FinalReport.objects.select_related("enrolment__programme", "enrolment__student"), pk=pk
+    )
+    if not is_programme_reviewer(user, report.enrolment.programme):
+        raise Http404
+    return report
+
+
+@require_http_methods(["GET", "POST"])
+def report_review(request: HttpRequest, report: int) -> HttpResponse:
+    """The reviewer reads the report with its activities and versions, then decides."""
+    instance = _reviewable_report(request.user, report)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action", "")
+        if action not in {
+            certificate_workflow.ReportAction.APPROVE,
+            certificate_workflow.ReportAction.RETURN,
+        }:
+            raise PermissionDenied
+        try:
+            certificate_workflow.report_transition(
+                report=instance,
+                by=request.user,
+                action=action,
+                comment=form.cleaned_data["comment"],
+            )
+        except certificate_workflow.WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect("certificates:report_review", report=instance.pk)
+        messages.success(
+            request,
+            _("The report is approved.")
+            if action == "approve"
+            else _("The report is returned with your comments."),
+        )
+        return redirect("certificates:review_home")
+    entries = [e for e in student_entries(instance.enrolment) if e.status == Entry.Status.APPROVED]
+    return render(
+        request,
+        "certificates/report_review.html",
+        {
+            "report": instance,
+            "enrolment": instance.enrolment,
+            "entries": entries,
+            "photos": list(instance.photos.all()),
+            "versions": list(instance.versions.select_related("decided_by")),
+            "form": form,
+            "can_decide": instance.status == FinalReport.Status.SUBMITTED,
+        },
+    )

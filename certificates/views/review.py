@@ -1,0 +1,101 @@
+"""The certificate administrators' review of submitted activities."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from activities.lookups import get_programme
+from activities.models import StudyProgramme
+from cil.audit import events_for
+from portfolio import workflow
+from portfolio.models import Entry
+from portfolio.services import reflection_questions
+
+
+def _programme_entries(programme: StudyProgramme):
+    return Entry.objects.filter(enrolment__programme=programme).select_related(
+        "activity", "enrolment__student"
+    )
+
+
+@require_GET
+def entry_queue(request: HttpRequest, code: str) -> HttpResponse:
+    """Submitted activities of the programme's students, oldest first."""
+    programme = get_programme(code)
+    entries = (
+        _programme_entries(programme)
+        .filter(status=Entry.Status.SUBMITTED)
+        .annotate(evidence_count=Count("evidence"))
+        .order_by("submitted_at", "pk")
+    )
+    return render(
+        request, "certificates/entry_queue.html", {"programme": programme, "entries": entries}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def entry_review(request: HttpRequest, code: str, entry: int) -> HttpResponse:
+    """One submitted activity with its evidence, diary and reflection; approve, return, reject."""
+    programme = get_programme(code)
+    instance = get_object_or_404(_programme_entries(programme), pk=entry)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in {workflow.Action.APPROVE, workflow.Action.RETURN, workflow.Action.REJECT}:
+            raise PermissionDenied
+        try:
+            workflow.transition(
+                entry=instance,
+                by=request.user,
+                action=action,
+                comment=request.POST.get("comment", ""),
+            )
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect("certificates:entry_review", code=programme.code, entry=instance.pk)
+        done = {
+            workflow.Action.APPROVE: _("Approved: %(title)s (%(student)s)."),
+            workflow.Action.RETURN: _("Returned for changes: %(title)s (%(student)s)."),
+            workflow.Action.REJECT: _("Rejected: %(title)s (%(student)s)."),
+        }[workflow.Action(action)]
+        messages.success(
+            request,
+            done
+            % {"title": instance.activity.title, "student": instance.enrolment.student.full_name},
+        )
+        return redirect("certificates:entry_queue", code=programme.code)
+    return render(
+        request,
+        "certificates/entry_review.html",
+        {
+            "programme": programme,
+            "entry": instance,
+            "evidence": list(instance.evidence.all()),
+            "notes": list(instance.notes.all()),
+            "questions": reflection_questions(instance),
+            "actions": workflow.allowed_actions(instance, request.user),
+            "history": events_for(instance),
+        },
+    )
+
+
+@require_POST
+def entry_approve_many(request: HttpRequest, code: str) -> HttpResponse:
+    programme = get_programme(code)
+    ids = [int(pk) for pk in request.POST.getlist("entries") if pk.isdigit()]
+    entries = list(_programme_entries(programme).filter(pk__in=ids))
+    if not entries:
+        messages.error(request, _("Tick the activities to approve."))
+        return redirect("certificates:entry_queue", code=programme.code)
+    approved, skipped = workflow.approve_many(entries=entries, by=request.user)
+    messages.success(request, _("%(n)d approved.") % {"n": approved})
+    if skipped:
+        messages.warning(
+            request, _("%(n)d had already been decided and were left as they are.") % {"n": skipped}
+        )
+    return redirect("certificates:entry_queue", code=programme.code)

@@ -1,0 +1,169 @@
+"""One student's way to the diploma: final approval of activities, career course, presentation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from activities.lookups import get_programme
+from activities.models import StudyProgramme
+from certificates import workflow as certificate_workflow
+from certificates.forms import (
+    CareerCourseForm,
+    CommentForm,
+    IssueForm,
+    PresentationForm,
+    RevokeForm,
+)
+from cil.models import AuditEvent
+from portfolio.models import Enrolment
+from portfolio.selectors import own_enrolment, progress_for, student_entries
+
+
+@require_http_methods(["GET", "POST"])
+def request_activities(request: HttpRequest, enrolment: int) -> HttpResponse:
+    """The student asks for final approval of their set of activities."""
+    instance = own_enrolment(request.user, enrolment)
+    if request.method == "POST":
+        try:
+            certificate_workflow.advance(
+                enrolment=instance,
+                by=request.user,
+                action=certificate_workflow.Action.REQUEST_ACTIVITIES,
+            )
+        except certificate_workflow.WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Sent. The certificate administrator will look at your activities.")
+            )
+        return redirect("portfolio:home")
+    return render(
+        request,
+        "_confirm.html",
+        {
+            "question": _("Ask for final approval of your activities?"),
+            "explanation": _(
+                "The certificate administrator checks that your approved activities meet the "
+                "programme's rules and confirms that you can write your final report."
+            ),
+            "button": _("Ask for final approval"),
+            "cancel_url": reverse("portfolio:home"),
+        },
+    )
+
+
+def _student_context(request: HttpRequest, programme: StudyProgramme, enrolment: Enrolment) -> dict:
+    entries = student_entries(enrolment)
+    can = {
+        a.value: certificate_workflow.can(request.user, enrolment, a)
+        for a in certificate_workflow.Action
+    }
+    return {
+        "programme": programme,
+        "enrolment": enrolment,
+        "entries": entries,
+        "progress": progress_for(enrolment, entries),
+        "can": can,
+        "career_course_open": enrolment.is_active
+        and not enrolment.career_course_on
+        and enrolment.stage != Enrolment.Stage.CERTIFIED,
+        "comment_form": CommentForm(),
+        "career_form": CareerCourseForm(),
+        "presentation_form": PresentationForm(),
+        "issue_form": IssueForm(),
+        "revoke_form": RevokeForm(),
+        "diplomas": list(enrolment.diplomas.all()),
+        "history": AuditEvent.objects.filter(subject=enrolment.student).select_related("actor")[
+            :50
+        ],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def student(request: HttpRequest, code: str, enrolment: int) -> HttpResponse:
+    """One student of the programme: progress, entries, the audit trail, and the next moves."""
+    programme = get_programme(code)
+    instance = get_object_or_404(
+        Enrolment.objects.select_related("student", "programme"), pk=enrolment, programme=programme
+    )
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            _student_action(request, instance, action)
+        except certificate_workflow.WorkflowError as error:
+            messages.error(request, str(error))
+        return redirect("certificates:student", code=programme.code, enrolment=instance.pk)
+    return render(
+        request, "certificates/student.html", _student_context(request, programme, instance)
+    )
+
+
+def _student_action(request: HttpRequest, enrolment: Enrolment, action: str) -> None:
+    A = certificate_workflow.Action
+    if action in (A.CONFIRM_ACTIVITIES, A.DECLINE_ACTIVITIES):
+        form = CommentForm(request.POST)
+        form.is_valid()
+        certificate_workflow.advance(
+            enrolment=enrolment,
+            by=request.user,
+            action=action,
+            comment=form.cleaned_data.get("comment", ""),
+        )
+        messages.success(
+            request,
+            _("Confirmed: the student can write the final report.")
+            if action == A.CONFIRM_ACTIVITIES
+            else _("Declined. The student has been told what is missing."),
+        )
+    elif action == "career_course":
+        form = CareerCourseForm(request.POST)
+        if not form.is_valid():
+            raise certificate_workflow.WorkflowError(
+                _("Give the date the career course was completed.")
+            )
+        certificate_workflow.record_career_course(
+            enrolment=enrolment, by=request.user, completed_on=form.cleaned_data["completed_on"]
+        )
+        messages.success(request, _("The career course is recorded."))
+    elif action == A.ISSUE_DIPLOMA:
+        form = IssueForm(request.POST)
+        if not form.is_valid():
+            raise certificate_workflow.WorkflowError(_("Choose the language of the diploma."))
+        certificate_workflow.advance(
+            enrolment=enrolment,
+            by=request.user,
+            action=action,
+            language=form.cleaned_data["language"],
+        )
+        messages.success(request, _("The diploma is issued. The student has been told."))
+    elif action == A.REVOKE_DIPLOMA:
+        form = RevokeForm(request.POST)
+        if not form.is_valid():
+            raise certificate_workflow.WorkflowError(_("Give the reason for revoking the diploma."))
+        certificate_workflow.advance(
+            enrolment=enrolment, by=request.user, action=action, comment=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("The diploma is revoked. You can issue a corrected one."))
+    elif action == A.RECORD_PRESENTATION:
+        form = PresentationForm(request.POST)
+        if not form.is_valid():
+            raise certificate_workflow.WorkflowError(
+                _("Give the date and the form of the presentation.")
+            )
+        certificate_workflow.advance(
+            enrolment=enrolment,
+            by=request.user,
+            action=action,
+            comment=form.cleaned_data["note"],
+            presented_on=form.cleaned_data["presented_on"],
+            form=form.cleaned_data["form"],
+        )
+        messages.success(request, _("The presentation is recorded."))
+    else:
+        raise PermissionDenied
