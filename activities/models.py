@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
@@ -216,6 +217,12 @@ class StudyProgramme(BilingualNameMixin):
             size_requirements=self.size_requirements or {},
             substitutions=tuple(Substitution(**sub) for sub in self.size_substitutions or ()),
         )
+
+    def staff(self, role: str) -> models.QuerySet:
+        """The active members of the programme's local resource group with ``role``."""
+        return get_user_model().objects.filter(
+            programme_roles__programme=self, programme_roles__role=role, is_active=True
+        ).distinct()
 
     @property
     def sizes(self) -> list[str]:

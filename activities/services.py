@@ -299,12 +299,7 @@ def propose_activity(
         to_state=proposal.status,
         subject=student,
     )
-    admins = User.objects.filter(
-        programme_roles__programme=programme,
-        programme_roles__role=ProgrammeRole.Role.ADMINISTRATOR,
-        is_active=True,
-    ).distinct()
-    for admin in admins:
+    for admin in programme.staff(ProgrammeRole.Role.ADMINISTRATOR):
         notify(
             user=admin,
             template="activities/mail/proposal_submitted",

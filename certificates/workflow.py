@@ -155,10 +155,7 @@ TRANSITIONS: dict[tuple[str, Action], Move] = {
 
 def _notify_group(enrolment: Enrolment, role: str, template: str, context: dict[str, Any]) -> None:
     """Mail every administrator or reviewer of the student's programme (after the commit)."""
-    staff = User.objects.filter(
-        programme_roles__programme=enrolment.programme, programme_roles__role=role, is_active=True
-    ).distinct()
-    for person in staff:
+    for person in enrolment.programme.staff(role):
         notify(user=person, template=template, context={"enrolment": enrolment, **context})
 
 

@@ -48,15 +48,11 @@ ORDER = ["activities_requested", "report_submitted", "report_approved", "certifi
 
 
 def _admin_of(programme: StudyProgramme) -> User:
-    return User.objects.filter(
-        programme_roles__programme=programme, programme_roles__role="administrator"
-    ).first()
+    return programme.staff("administrator").first()
 
 
 def _reviewer_of(programme: StudyProgramme) -> User:
-    return User.objects.filter(
-        programme_roles__programme=programme, programme_roles__role="reviewer"
-    ).first()
+    return programme.staff("reviewer").first()
 
 
 def _enrol_with_approved_activities(

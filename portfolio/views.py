@@ -19,6 +19,7 @@ from activities.lookups import get_programme
 from activities.models import StudyProgramme
 from cil.mail import undelivered
 from cil.models import AuditEvent
+from cil.responses import private_file
 from portfolio import services
 from portfolio.export import build_export
 from portfolio.forms import (
@@ -345,33 +346,16 @@ def evidence_delete(request: HttpRequest, evidence: int) -> HttpResponse:
     return redirect(reverse("portfolio:entry", args=[instance.entry_id]) + "#evidence")
 
 
-def _private_file(
-    name: str, *, content_type: str, download_name: str, inline: bool, sandbox: bool = True
-) -> FileResponse:
-    response = FileResponse(
-        default_storage.open(name, "rb"),
-        as_attachment=not inline,
-        filename=download_name,
-        content_type=content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    if sandbox:
-        # Even if a browser were to render a stored file as a page, it could run nothing.
-        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, max-age=0, no-store"
-    return response
-
-
 @require_GET
 def evidence_file(request: HttpRequest, evidence: int) -> FileResponse:
     instance = viewable_evidence(request.user, evidence)
     # Photos show in the page. PDFs download, unless opened to read in the browser's own PDF
     # viewer (?view=1), which a sandbox policy would stop; they were checked to be real PDFs.
     read_pdf = not instance.is_image and request.GET.get("view") == "1"
-    return _private_file(
-        instance.file.name,
+    return private_file(
+        default_storage.open(instance.file.name, "rb"),
         content_type=instance.content_type,
-        download_name=instance.download_name,
+        filename=instance.download_name,
         inline=instance.is_image or read_pdf,
         sandbox=not read_pdf,
     )
@@ -383,8 +367,12 @@ def evidence_thumbnail(request: HttpRequest, evidence: int) -> FileResponse:
     name = instance.thumbnail.name or (instance.file.name if instance.is_image else "")
     if not name:
         raise Http404
-    return _private_file(
-        name, content_type="image/jpeg", download_name="thumbnail.jpg", inline=True
+    return private_file(
+        default_storage.open(name, "rb"),
+        content_type="image/jpeg",
+        filename="thumbnail.jpg",
+        inline=True,
+        sandbox=True,
     )
 
 
@@ -392,16 +380,11 @@ def evidence_thumbnail(request: HttpRequest, evidence: int) -> FileResponse:
 def export(request: HttpRequest, enrolment: int) -> FileResponse:
     """The whole portfolio as one ZIP: an offline HTML overview, the data as JSON, the files."""
     instance = own_enrolment(request.user, enrolment)
-    archive = build_export(instance)
-    response = FileResponse(
-        archive,
-        as_attachment=True,
+    return private_file(
+        build_export(instance),
         filename=f"cil-portfolio-{instance.programme.code}.zip",
         content_type="application/zip",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=0, no-store"
-    return response
 
 
 STUDENTS_PAGE_SIZE = 50

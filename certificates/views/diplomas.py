@@ -22,6 +22,7 @@ from certificates.forms import (
 from certificates.models import Diploma, DiplomaBatch
 from cil import ratelimit
 from cil.policy import is_programme_admin
+from cil.responses import private_file
 from portfolio.models import Enrolment
 
 
@@ -42,15 +43,11 @@ def diploma_pdf(request: HttpRequest, diploma: int) -> FileResponse:
         request.user, enrolment.programme
     ):
         raise Http404
-    response = FileResponse(
+    return private_file(
         default_storage.open(instance.pdf.name, "rb"),
-        as_attachment=True,
         filename=f"{instance.number}.pdf",
         content_type="application/pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=0, no-store"
-    return response
 
 
 @login_not_required

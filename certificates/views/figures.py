@@ -19,6 +19,7 @@ from certificates.forms import (
     ReminderTemplateForm,
 )
 from cil import audit
+from cil.responses import no_store
 
 
 def _scope_and_filter(
@@ -107,8 +108,7 @@ def _export(
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}-{kind}.{fmt}"'
-    response["Cache-Control"] = "private, max-age=0, no-store"
-    return response
+    return no_store(response)
 
 
 @require_GET

@@ -10,14 +10,9 @@ from activities.models import Activity, ActivityProposal, ProgrammePage, Program
 from cil.models import AuditEvent
 from tests.conftest import Personas
 from tests.factories import ActivityFactory, EnrolmentFactory, ProposalFactory
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 RULES = {

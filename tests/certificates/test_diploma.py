@@ -18,14 +18,9 @@ from certificates import workflow
 from certificates.models import Diploma, DiplomaBatch
 from tests.conftest import Personas
 from tests.factories import ActivityFactory, EnrolmentFactory, EntryFactory
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def ready(personas: Personas, student=None, **kwargs):

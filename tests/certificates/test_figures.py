@@ -8,7 +8,6 @@ import io
 
 import openpyxl
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +23,7 @@ from tests.factories import (
     EntryFactory,
     UserFactory,
 )
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -117,12 +117,6 @@ def test_figures_in_bokmal(data) -> None:
 
     with translation.override("nb"):
         assert figures.signups_per_term(everything()).labels[0] == "vår 2025"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def test_central_export_has_the_figures_and_no_personal_data(data, personas: Personas) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 from django.urls import reverse
 
 from certificates import workflow
@@ -18,6 +17,7 @@ from tests.factories import (
     EvidenceFactory,
     ProgrammeRoleFactory,
 )
+from tests.support.clients import client_for
 
 # Bokmål with hyphenated words, as a student writes it: 10 words by a person's count.
 NORWEGIAN = "Utvekslingen i Granada ga meg et e-post-vennskap og CIL-sertifikatet \u2013 endelig! "
@@ -37,12 +37,6 @@ NORWEGIAN = "Utvekslingen i Granada ga meg et e-post-vennskap og CIL-sertifikate
 )
 def test_words_are_counted_as_a_person_would(text: str, words: int) -> None:
     assert count_words(text) == words
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,14 +12,9 @@ from certificates import workflow
 from certificates.models import Session, SessionSignup
 from tests.conftest import Personas
 from tests.factories import EnrolmentFactory, UserFactory
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def make_session(programme, kind="ceremony", capacity=30, days=7) -> Session:

@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 from django.urls import reverse
 
 from certificates import workflow
@@ -14,6 +13,7 @@ from cil.models import AuditEvent
 from portfolio.models import Enrolment
 from tests.conftest import Personas
 from tests.factories import ActivityFactory, DiplomaFactory, EnrolmentFactory, EntryFactory
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +36,6 @@ ALLOWED = {
     ("certified", "revoke_diploma", "admin_p"): "presented",
     ("certified", "revoke_diploma", "superuser"): "presented",
 }
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def meeting_the_rules(personas: Personas, **kwargs) -> Enrolment:

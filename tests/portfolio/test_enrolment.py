@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.db import IntegrityError
-from django.test import Client
 from django.urls import reverse
 
 from activities import services as activity_services
@@ -14,16 +13,11 @@ from portfolio import services
 from portfolio.models import Enrolment
 from tests.conftest import Personas
 from tests.factories import EnrolmentFactory
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
 SIGNUP = {"expected_term": "spring", "expected_year": "2028", "accept": "on"}
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def test_student_signs_up_and_the_rules_of_the_day_are_kept(personas: Personas) -> None:

@@ -17,14 +17,9 @@ from portfolio import services
 from portfolio.models import Evidence
 from tests.conftest import Personas
 from tests.factories import EnrolmentFactory, EntryFactory, tiny_jpeg, tiny_pdf
+from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 @pytest.fixture

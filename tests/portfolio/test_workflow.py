@@ -7,7 +7,6 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from cil.models import AuditEvent
@@ -15,6 +14,7 @@ from portfolio import workflow
 from portfolio.models import Entry
 from tests.conftest import Personas
 from tests.factories import EnrolmentFactory, EntryFactory, EvidenceFactory
+from tests.support.clients import client_for
 
 STATES = [s.value for s in Entry.Status]
 ACTIONS = [a.value for a in workflow.Action]
@@ -31,12 +31,6 @@ ALLOWED = {
         for role in ("admin_p", "superuser")
     },
 }
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 @pytest.mark.django_db

@@ -1,0 +1,36 @@
+"""Responses for private files: what every download of a student's or a diploma's file sends."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from django.http import FileResponse, HttpResponse
+
+
+def no_store(response: HttpResponse) -> HttpResponse:
+    """Personal data: no shared cache and no browser cache keeps a copy."""
+    response["Cache-Control"] = "private, max-age=0, no-store"
+    return response
+
+
+def private_file(
+    content: IO[bytes],
+    *,
+    filename: str,
+    content_type: str,
+    inline: bool = False,
+    sandbox: bool = False,
+) -> FileResponse:
+    """Stream a private file with its checked type, never sniffed and never cached.
+
+    ``sandbox`` adds a policy under which a browser that rendered the file as a page could run
+    nothing; it is left off where the browser's own viewer must work (PDFs read inline).
+    """
+    response = FileResponse(
+        content, as_attachment=not inline, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    if sandbox:
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    no_store(response)
+    return response
