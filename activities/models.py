@@ -220,9 +220,13 @@ class StudyProgramme(BilingualNameMixin):
 
     def staff(self, role: str) -> models.QuerySet:
         """The active members of the programme's local resource group with ``role``."""
-        return get_user_model().objects.filter(
-            programme_roles__programme=self, programme_roles__role=role, is_active=True
-        ).distinct()
+        return (
+            get_user_model()
+            .objects.filter(
+                programme_roles__programme=self, programme_roles__role=role, is_active=True
+            )
+            .distinct()
+        )
 
     @property
     def sizes(self) -> list[str]:
