@@ -6,11 +6,12 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test setup dev-setup assets messages system-deps lint format migrations-check clean
+.PHONY: help run test bench setup dev-setup assets messages system-deps lint format migrations-check clean
 
 help:
 	@echo "make run   - set up everything on a fresh machine and serve the portal with demo data on http://127.0.0.1:8000"
 	@echo "make test  - set up what the suite needs (PostgreSQL, Chromium) and run ruff and the whole suite"
+	@echo "make bench - benchmark at 2,000 and 20,000 students on PostgreSQL and gunicorn (docs/performance.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +59,11 @@ dev-setup: $(VENV)/.deps-dev assets messages
 test: SYSTEM_DEPS = test
 test: system-deps dev-setup
 	scripts/test.sh
+
+# Not part of `make test`: it takes about six minutes and checks speed, not behaviour.
+bench: SYSTEM_DEPS = bench
+bench: system-deps setup
+	scripts/bench.sh $(BENCH_ARGS)
 
 lint: $(VENV)/.deps-dev
 	$(BIN)/ruff check .

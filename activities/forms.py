@@ -21,6 +21,7 @@ from activities.models import (
     StudyProgramme,
 )
 from activities.rules import RuleSet, Substitution
+from cil.forms import bootstrap_widgets
 from cil.models import User
 
 _SIZE_NAME = r"[A-Za-z0-9]{1,10}"
@@ -413,6 +414,10 @@ class CatalogueFilter(django_filters.FilterSet):
     class Meta:
         model = Activity
         fields = ["q", "location", "category", "credit_bearing"]
+
+    @property
+    def form(self) -> forms.Form:
+        return bootstrap_widgets(super().form)
 
     def filter_credits(
         self, queryset: QuerySet[Activity], name: str, value: str

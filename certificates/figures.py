@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
@@ -28,6 +30,8 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -41,6 +45,8 @@ class Scope:
     programmes: QuerySet[StudyProgramme]
     year: int | None = None
     term: str | None = None  # "spring" (January-June) or "autumn" (July-December)
+    # Names the programmes for the cache ("programme:12", "central:f3:p"); empty: not cached.
+    key: str = ""
 
 
 @dataclass
@@ -63,16 +69,17 @@ class Series:
         return sum(self.values)
 
     @property
+    def summary(self) -> str:
+        """The chart as one sentence, its text alternative: "spring 2025 12, autumn 2025 30"."""
+        return ", ".join(f"{label} {localize(value)}" for label, value in self.rows)
+
+    @property
     def bars(self) -> list[dict[str, Any]]:
         """Rows for a horizontal bar chart: the label, the value and the bar's length in %."""
+        maximum = self.maximum
         return [
-            {
-                "label": label,
-                "value": value,
-                "percent": round(100 * value / self.maximum, 1),
-                "y": 28 * i,
-            }
-            for i, (label, value) in enumerate(self.rows)
+            {"label": label, "value": value, "percent": round(100 * value / maximum, 1)}
+            for label, value in self.rows
         ]
 
 
@@ -252,7 +259,25 @@ def review_queues(scope: Scope) -> dict[str, Any]:
 
 
 def dashboard(scope: Scope) -> dict[str, Any]:
-    """Everything a dashboard shows, in a fixed number of queries."""
+    """Everything a dashboard shows, in a fixed number of queries.
+
+    They aggregate years of data over whole tables, so they are kept in the cache for
+    ``CIL_FIGURES_CACHE_SECONDS`` per scope and language, and the page says how old they are.
+    (Administrators see their queues live on the review pages.)
+    """
+    ttl = settings.CIL_FIGURES_CACHE_SECONDS
+    if not scope.key or ttl <= 0:
+        return {**aggregates(scope), "as_of": None}
+    key = f"cil:figures:v1:{scope.key}:{scope.year or ''}:{scope.term or ''}:{get_language()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = {**aggregates(scope), "as_of": timezone.now()}
+        cache.set(key, figures, ttl)
+    return figures
+
+
+def aggregates(scope: Scope) -> dict[str, Any]:
+    """Every figure of a dashboard, counted now."""
     return {
         "charts": [
             signups_per_term(scope),

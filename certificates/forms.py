@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Faculty, StudyProgramme
 from certificates.models import Diploma, FinalReport, ReminderTemplate, Session
+from cil.forms import bootstrap_widgets
 from portfolio.forms import DateInput
 from portfolio.models import Evidence
 
@@ -169,6 +170,7 @@ class FiguresFilter(forms.Form):
         else:
             del self.fields["faculty"]
             del self.fields["programme"]
+        bootstrap_widgets(self)
 
 
 class ReminderTemplateForm(forms.ModelForm):

@@ -24,3 +24,16 @@ class SignupForm(forms.Form):
         language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
         user.language = language if language in dict(settings.LANGUAGES) else user.language
         user.save(update_fields=["full_name", "language"])
+
+
+def bootstrap_widgets(form: forms.BaseForm) -> forms.BaseForm:
+    """Bootstrap's classes on a filter form's widgets, for templates/_filter_field.html.
+
+    The search and filter forms on the busiest pages are rendered with that small template
+    rather than crispy-forms, which costs about a millisecond a field.
+    """
+    for field in form.fields.values():
+        widget = field.widget
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)
+    return form

@@ -7,6 +7,9 @@ Images are not allowed: a page must never make a visitor's browser fetch a URL a
 
 from __future__ import annotations
 
+import functools
+import threading
+
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -19,13 +22,27 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+_local = threading.local()
+
+
+def _converter() -> md.Markdown:
+    """One Markdown converter per thread: building one costs more than converting a text."""
+    if not hasattr(_local, "converter"):
+        _local.converter = md.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+    return _local.converter
+
+
 def render_markdown(text: str) -> SafeString:
     """Markdown to sanitised HTML. Headings start at level 2: the page owns the h1."""
-    html = md.markdown(
-        text or "",
-        extensions=["sane_lists", "tables"],
-        output_format="html",
-    )
+    return _render(text or "")
+
+
+# The same texts (catalogue descriptions, programme pages) are shown over and over, and the
+# result depends on the text alone: remember the latest ones.
+@functools.lru_cache(maxsize=2048)
+def _render(text: str) -> SafeString:
+    converter = _converter()
+    html = converter.reset().convert(text)
     # A "# Heading" in the text would be a second h1 on the page; demote every heading by one.
     for level in (5, 4, 3, 2, 1):
         html = html.replace(f"<h{level}", f"<h{level + 1}").replace(

@@ -251,6 +251,8 @@ URL_RULES: dict[str, Rule] = {
     "account_email": SIGNED_IN,
     # The Django admin's own login page; the rest of the site is the namespace rule below.
     "admin:login": PUBLIC,
+    # The benchmark's floor page, served only by bench.settings (bench/urls.py).
+    "bench:floor": SIGNED_IN,
 }
 
 NAMESPACE_RULES: dict[str, Rule] = {

@@ -255,6 +255,9 @@ CIL_DIPLOMA_SIGNATORIES = [
 ]
 CIL_DIPLOMA_NUMBER_PREFIX = env.str("CIL_DIPLOMA_NUMBER_PREFIX", default="CIL")
 # Public verification page: at most this many look-ups per minute from one address.
+# Dashboards' charts are aggregations over years of data: computed at most this often per
+# programme, filter and language (0: every time). The page says how old they are.
+CIL_FIGURES_CACHE_SECONDS = env.int("CIL_FIGURES_CACHE_SECONDS", default=300)
 CIL_VERIFY_RATE_PER_MINUTE = env.int("CIL_VERIFY_RATE_PER_MINUTE", default=30)
 
 LOGGING = {

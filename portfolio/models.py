@@ -182,6 +182,15 @@ class Entry(models.Model):
                 name="entry_ends_after_it_starts",
             ),
         ]
+        indexes = [
+            # The review queues: what waits in a programme, oldest first (a small part of all
+            # entries; the queue's count is read from the index alone).
+            models.Index(
+                fields=["enrolment", "submitted_at"],
+                condition=models.Q(status="submitted"),
+                name="entry_waiting_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.activity)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -144,6 +144,11 @@ def student_entries(enrolment: Enrolment) -> list[Entry]:
             Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")), "notes"
         )
     )
+
+
+def entries_overview(enrolment: Enrolment) -> list[Entry]:
+    """The enrolment's entries as the home page lists them, with ``file_count``: one query."""
+    return list(enrolment.entries.select_related("activity").annotate(file_count=Count("evidence")))
 
 
 # --- Scoped lookups ----------------------------------------------------------------------------

@@ -32,11 +32,11 @@ from portfolio.forms import (
 )
 from portfolio.models import DiaryNote, Enrolment, Evidence
 from portfolio.selectors import (
+    entries_overview,
     own_enrolment,
     own_entry,
     programme_enrolments,
     progress_for,
-    student_entries,
     viewable_evidence,
 )
 from portfolio.uploads import LimitedTemporaryFileUploadHandler, UploadRejected
@@ -76,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
     active = [e for e in enrolments if e.status != Enrolment.Status.WITHDRAWN]
     cards = []
     for enrolment in active:
-        entries = student_entries(enrolment)
+        entries = entries_overview(enrolment)
         progress = progress_for(enrolment, entries)
         # The student may ask for final approval once the approved activities meet the rules.
         can_request = (

@@ -2,6 +2,7 @@
 # Installs the Debian packages the portal needs, when they are missing.
 #   scripts/system-deps.sh run    - what `make run` needs (gettext for compiled messages)
 #   scripts/system-deps.sh test   - what `make test` needs (also PostgreSQL 15, Chromium, fonts)
+#   scripts/system-deps.sh bench  - what `make bench` needs (PostgreSQL 15, the load generator wrk)
 #   scripts/system-deps.sh PKG... - those packages
 set -euo pipefail
 
@@ -33,6 +34,14 @@ for arg in "$@"; do
       need npm npm
       need chromium chromium
       need /usr/lib/postgresql/15/bin/initdb postgresql-15
+      pdf_deps
+      ;;
+    bench)
+      need msgfmt gettext
+      need node nodejs
+      need npm npm
+      need /usr/lib/postgresql/15/bin/initdb postgresql-15
+      need wrk wrk
       pdf_deps
       ;;
     *) want+=("$arg") ;;

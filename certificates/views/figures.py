@@ -23,18 +23,22 @@ from cil.responses import no_store
 
 
 def _scope_and_filter(
-    request: HttpRequest, programmes, *, central: bool
+    request: HttpRequest, programmes, *, central: bool, owner: int | None = None
 ) -> tuple[figures.Scope, FiguresFilter]:
     form = FiguresFilter(request.GET or None, central=central)
-    year = term = None
+    year = term = faculty = programme = None
     if form.is_valid():
         year = form.cleaned_data.get("year")
         term = form.cleaned_data.get("term") or None
         if central and form.cleaned_data.get("faculty"):
-            programmes = programmes.filter(faculty=form.cleaned_data["faculty"])
+            faculty = form.cleaned_data["faculty"].pk
+            programmes = programmes.filter(faculty=faculty)
         if central and form.cleaned_data.get("programme"):
-            programmes = programmes.filter(pk=form.cleaned_data["programme"].pk)
-    return figures.Scope(programmes=programmes, year=year, term=term), form
+            programme = form.cleaned_data["programme"].pk
+            programmes = programmes.filter(pk=programme)
+    # What the cache knows these figures by: the programmes they cover.
+    key = f"central:f{faculty or ''}:p{programme or ''}" if central else f"programmes:{owner}"
+    return figures.Scope(programmes=programmes, year=year, term=term, key=key), form
 
 
 @require_GET
@@ -59,7 +63,7 @@ def programme_figures(request: HttpRequest, code: str) -> HttpResponse:
     """A programme's dashboard for its administrators."""
     programme = get_programme(code)
     scope, form = _scope_and_filter(
-        request, StudyProgramme.objects.filter(pk=programme.pk), central=False
+        request, StudyProgramme.objects.filter(pk=programme.pk), central=False, owner=programme.pk
     )
     return render(
         request,
@@ -122,7 +126,7 @@ def overview_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 def programme_export(request: HttpRequest, code: str, kind: str, fmt: str) -> HttpResponse:
     programme = get_programme(code)
     scope, _form = _scope_and_filter(
-        request, StudyProgramme.objects.filter(pk=programme.pk), central=False
+        request, StudyProgramme.objects.filter(pk=programme.pk), central=False, owner=programme.pk
     )
     return _export(kind, fmt, scope, personal=True, name=f"cil-{programme.code}")
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,13 +16,30 @@ from activities.lookups import get_programme
 from activities.models import StudyProgramme
 from cil.audit import events_for
 from portfolio import workflow
-from portfolio.models import Entry
+from portfolio.models import Entry, Evidence
 from portfolio.services import reflection_questions
 
 
 def _programme_entries(programme: StudyProgramme):
     return Entry.objects.filter(enrolment__programme=programme).select_related(
         "activity", "enrolment__student"
+    )
+
+
+QUEUE_PAGE_SIZE = 25
+
+
+def _evidence_count() -> Subquery:
+    """Files per entry as a subquery, so that counting the queue needs no join."""
+    return Coalesce(
+        Subquery(
+            Evidence.objects.filter(entry=OuterRef("pk"))
+            .order_by()
+            .values("entry")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
     )
 
 
@@ -31,11 +50,23 @@ def entry_queue(request: HttpRequest, code: str) -> HttpResponse:
     entries = (
         _programme_entries(programme)
         .filter(status=Entry.Status.SUBMITTED)
-        .annotate(evidence_count=Count("evidence"))
+        .annotate(evidence_count=_evidence_count())
         .order_by("submitted_at", "pk")
+        # Only what the list shows: an enrolment carries its whole rule set, an entry its texts.
+        .only(
+            "submitted_at",
+            "activity__title_en",
+            "activity__title_nb",
+            "activity__location",
+            "enrolment__student__full_name",
+        )
     )
+    # A page at a time: a large programme has hundreds waiting at the start of a term.
+    page = Paginator(entries, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "certificates/entry_queue.html", {"programme": programme, "entries": entries}
+        request,
+        "certificates/entry_queue.html",
+        {"programme": programme, "entries": page, "page_obj": page},
     )
 
 

@@ -8,6 +8,10 @@ import io
 
 import openpyxl
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -217,3 +221,62 @@ def test_enrolment_export_matches_the_funnel(data, personas: Personas) -> None:
         reverse("certificates:overview_export", args=["enrolments", "csv"]), {"year": 2026}
     )
     assert len(list(csv.reader(io.StringIO(in_2026.content.decode("utf-8-sig"))))) == 1 + 3
+
+
+def test_dashboard_figures_are_counted_once_then_read_from_the_cache(personas: Personas) -> None:
+    enrol(personas.programme_p, at(2026, 1, 15))
+    client = client_for(personas.central)
+    url = reverse("certificates:overview")
+    with CaptureQueriesContext(connection) as counted:
+        first = client.get(url)
+    assert first.context["totals"]["signed_up"] == 1
+    assert first.context["as_of"] is not None
+    enrol(personas.programme_p, at(2026, 2, 15))
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get(url)
+    # The same figures, as of the same time, and none of the aggregations ran again.
+    assert again.context["totals"]["signed_up"] == 1
+    assert again.context["as_of"] == first.context["as_of"]
+    assert len(cached) < len(counted) - 5
+    assert "Figures as of" in again.content.decode()
+    cache.clear()  # as when CIL_FIGURES_CACHE_SECONDS have passed
+    assert client.get(url).context["totals"]["signed_up"] == 2
+
+
+def test_cached_figures_keep_programmes_filters_and_languages_apart(personas: Personas) -> None:
+    enrol(personas.programme_p, at(2026, 1, 15))
+    enrol(personas.programme_q, at(2026, 1, 15))
+    enrol(personas.programme_q, at(2025, 9, 15))
+    central = client_for(personas.central)
+    url = reverse("certificates:overview")
+    assert central.get(url).context["totals"]["signed_up"] == 3
+    in_2026 = central.get(url, {"year": 2026}).context["charts"][0]
+    assert in_2026.rows == [("spring 2026", 2)]
+    only_q = {"programme": personas.programme_q.pk}
+    assert central.get(url, only_q).context["totals"]["signed_up"] == 2
+    admin_p = client_for(personas.admin_p)
+    nursing = reverse("certificates:programme_figures", args=["nursing"])
+    assert admin_p.get(nursing).context["totals"]["signed_up"] == 1
+    english = admin_p.get(nursing).context["charts"][0].labels
+    admin_p.cookies["django_language"] = "nb"
+    norwegian = admin_p.get(nursing).context["charts"][0].labels
+    assert english == ["spring 2026"] and norwegian == ["vår 2026"]
+
+
+@override_settings(CIL_FIGURES_CACHE_SECONDS=0)
+def test_without_a_cache_lifetime_figures_are_counted_every_time(personas: Personas) -> None:
+    client = client_for(personas.central)
+    url = reverse("certificates:overview")
+    enrol(personas.programme_p, at(2026, 1, 15))
+    assert client.get(url).context["totals"]["signed_up"] == 1
+    enrol(personas.programme_p, at(2026, 2, 15))
+    page = client.get(url)
+    assert page.context["totals"]["signed_up"] == 2
+    assert page.context["as_of"] is None
+    assert "Figures as of" not in page.content.decode()
+
+
+def test_a_chart_reads_as_one_sentence_and_its_bars_scale_to_the_largest() -> None:
+    series = figures.Series("Sign-ups", ["spring 2026", "autumn 2026"], [4, 10])
+    assert series.summary == "spring 2026 4, autumn 2026 10"
+    assert [bar["percent"] for bar in series.bars] == [40.0, 100.0]

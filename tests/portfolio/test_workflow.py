@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.urls import reverse
 
+from certificates.views.review import QUEUE_PAGE_SIZE
 from cil.models import AuditEvent
 from portfolio import workflow
 from portfolio.models import Entry
@@ -214,4 +215,28 @@ def test_queue_keeps_a_constant_number_of_queries(
     client = client_for(personas.admin_p)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("certificates:entry_queue", args=["nursing"]))
-    assert len(response.context["entries"]) == size
+    # A page at a time, with the whole queue's size.
+    assert len(response.context["entries"]) == min(size, QUEUE_PAGE_SIZE)
+    assert response.context["page_obj"].paginator.count == size
+    assert {entry.evidence_count for entry in response.context["entries"]} == {1}
+
+
+@pytest.mark.django_db
+def test_queue_pages_go_on_oldest_first(personas: Personas) -> None:
+    from django.utils import timezone
+
+    enrolment = EnrolmentFactory(student=personas.student_a, programme=personas.programme_p)
+    start = timezone.now() - timezone.timedelta(days=60)
+    entries = [
+        EntryFactory(
+            enrolment=enrolment, status="submitted", submitted_at=start + timezone.timedelta(days=i)
+        )
+        for i in range(QUEUE_PAGE_SIZE + 3)
+    ]
+    client = client_for(personas.admin_p)
+    url = reverse("certificates:entry_queue", args=["nursing"])
+    first = client.get(url)
+    assert [e.pk for e in first.context["entries"]] == [e.pk for e in entries[:QUEUE_PAGE_SIZE]]
+    assert f"{QUEUE_PAGE_SIZE + 3} activities wait" in first.content.decode()
+    second = client.get(url, {"page": 2})
+    assert [e.pk for e in second.context["entries"]] == [e.pk for e in entries[QUEUE_PAGE_SIZE:]]

@@ -1,0 +1,584 @@
+"""The benchmark behind ``make bench``: how fast the portal is at institution scale.
+
+Against a PostgreSQL server (``--pg-host``, a socket folder; scripts/bench.sh starts a
+throwaway one) it:
+
+1. builds two databases with ``seed_scale``: 2,000 and 20,000 students;
+2. serves each with gunicorn (gunicorn.conf.py, as in production, DEBUG off) under
+   bench.settings, which adds only the floor page and a query-count response header;
+3. requests every key page and the floor page in turn, over and over, and reports median and
+   p95 latency and SQL queries, each page as a ratio to the floor measured in the same run;
+4. renders a diploma and a minimal WeasyPrint document alternately (bench/diploma.py);
+5. uploads a 100 MB PDF and watches the server's memory;
+6. puts 50 concurrent connections for 60 s on the student home, the review queue and the
+   floor with wrk;
+
+then writes bench/results.json, prints a table and exits 1 if any budget is missed.
+Only the standard library is used here: the portal's code runs in the server and in the
+``bench.prepare`` and ``bench.diploma`` subprocesses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import json
+import math
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+GUNICORN = str(Path(PY).with_name("gunicorn"))
+
+BUDGETS = {
+    "median_ratio": 4.0,  # every key page at most 4x the floor at the median
+    "p95_ratio": 6.0,  # ... and 6x at p95
+    "diploma_ratio": 3.0,  # a diploma at most 3x a minimal WeasyPrint document
+    "upload_growth_mb": 30.0,  # server memory growth while a 100 MB file is uploaded
+    "load_errors": 0,  # errors under load
+}
+LOAD_PAGES = ("student home", "review queue")
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- The databases ------------------------------------------------------------------------------
+
+
+class Postgres:
+    def __init__(self, host: str) -> None:
+        self.host = host
+
+    def url(self, name: str) -> str:
+        return f"postgres://postgres@/{name}?host={self.host}"
+
+    def sql(self, statement: str, database: str = "postgres") -> None:
+        subprocess.run(
+            ["psql", "-q", "-h", self.host, "-U", "postgres", "-d", database, "-c", statement],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def version(self) -> str:
+        out = subprocess.run(
+            [
+                "psql",
+                "-tA",
+                "-h",
+                self.host,
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-c",
+                "show server_version",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return out.stdout.strip()
+
+
+def base_env(work: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="bench-" + uuid.uuid4().hex,
+        # Plain HTTP on loopback: no redirect to HTTPS, cookies without the Secure flag.
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_SECURE_COOKIES="false",
+        DJANGO_HSTS_SECONDS="0",
+        DJANGO_HSTS_PRELOAD="false",
+        DATABASE_CONN_MAX_AGE="60",
+        MEDIA_ROOT=str(work / "media"),
+        STATIC_ROOT=str(work / "static"),
+        # The benchmark asks the verification page far more often than its rate limit allows
+        # one visitor, and uploads a file bigger than a student may.
+        CIL_VERIFY_RATE_PER_MINUTE="1000000",
+        CIL_UPLOAD_MAX_MB="200",
+        CIL_STUDENT_QUOTA_MB="1000",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def python(env: dict[str, str], *args: str) -> str:
+    return subprocess.run(
+        [PY, *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def manage(env: dict[str, str], *args: str, debug: bool = False) -> str:
+    run_env = dict(env, DJANGO_DEBUG="true" if debug else "false")
+    out = subprocess.run(
+        [PY, "manage.py", *args], cwd=ROOT, env=run_env, check=True, capture_output=True, text=True
+    )
+    return out.stdout
+
+
+def build_databases(
+    pg: Postgres, env: dict[str, str], sizes: list[int], reuse: bool = False
+) -> dict[int, str]:
+    if reuse:  # while working on a page: the databases of the previous run, as they are
+        return {size: pg.url(f"bench_{size}") for size in sizes}
+    log("migrating a template database")
+    pg.sql("DROP DATABASE IF EXISTS bench_template")
+    pg.sql("CREATE DATABASE bench_template")
+    manage(dict(env, DATABASE_URL=pg.url("bench_template")), "migrate", "--noinput", "-v", "0")
+    manage(dict(env, DATABASE_URL=pg.url("bench_template")), "createcachetable")
+    urls = {}
+    for size in sizes:
+        name = f"bench_{size}"
+        pg.sql(f"DROP DATABASE IF EXISTS {name}")
+        pg.sql(f"CREATE DATABASE {name} TEMPLATE bench_template")
+        urls[size] = pg.url(name)
+        started = time.monotonic()
+        out = manage(
+            dict(env, DATABASE_URL=urls[size]), "seed_scale", "--students", str(size), debug=True
+        )
+        log(f"seed_scale --students {size}: {out.strip()} ({time.monotonic() - started:.1f} s)")
+        # As autovacuum would after a bulk load: fresh statistics for the planner.
+        pg.sql("VACUUM ANALYZE", database=name)
+    return urls
+
+
+# --- The server ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn serving the portal, configured by gunicorn.conf.py as in production."""
+
+    def __init__(self, env: dict[str, str], database_url: str) -> None:
+        self.port = free_port()
+        self.env = dict(env, DATABASE_URL=database_url, GUNICORN_BIND=f"127.0.0.1:{self.port}")
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Server:
+        self.process = subprocess.Popen(
+            [GUNICORN, "-c", "gunicorn.conf.py", "cil.wsgi:application"],
+            cwd=ROOT,
+            env=self.env,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                status, _, _ = Http(self.port).get("/healthz")
+                if status == 200:
+                    return self
+            except OSError:
+                pass
+            if self.process.poll() is not None:
+                raise SystemExit("bench: gunicorn exited before it answered")
+            time.sleep(0.2)
+        raise SystemExit("bench: gunicorn did not answer /healthz within 60 s")
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.process
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    def workers(self) -> list[int]:
+        assert self.process
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+
+class Http:
+    """One keep-alive connection, as a browser has."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def get(self, path: str, cookie: str = "") -> tuple[int, dict[str, str], bytes]:
+        headers = (
+            {"Accept-Language": "en", "Cookie": cookie} if cookie else {"Accept-Language": "en"}
+        )
+        try:
+            self.conn.request("GET", path, headers=headers)
+            response = self.conn.getresponse()
+        except (http.client.HTTPException, ConnectionError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            self.conn.request("GET", path, headers=headers)
+            response = self.conn.getresponse()
+        body = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+
+def timed_get(browser: Http, target: dict[str, str]) -> tuple[float, int]:
+    started = time.perf_counter()
+    status, headers, _ = browser.get(target["path"], target["cookie"])
+    took = (time.perf_counter() - started) * 1000
+    if status != 200:
+        raise SystemExit(f"bench: {target['path']} answered {status}, not 200")
+    return took, int(headers["x-bench-queries"])
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(math.ceil(p / 100 * len(ordered)) - 1, 0)]
+
+
+def measure_pages(port: int, targets: dict[str, Any], rounds: int, warmup: int) -> dict[str, Any]:
+    """Every page and the floor in turn, each round a different student or programme."""
+    browser = Http(port)
+    names = ["floor", *targets["pages"]]
+    lists = {"floor": targets["floor"], **targets["pages"]}
+    times: dict[str, list[float]] = {n: [] for n in names}
+    queries: dict[str, set[int]] = {n: set() for n in names}
+    cold: dict[str, float] = {}
+    for i in range(warmup + rounds):
+        for name in names:
+            variants = lists[name]
+            took, count = timed_get(browser, variants[i % len(variants)])
+            queries[name].add(count)
+            cold.setdefault(name, took)
+            if i >= warmup:
+                times[name].append(took)
+    return {
+        n: {
+            "cold_ms": cold[n],  # the first request: nothing cached yet
+            "median_ms": statistics.median(times[n]) if times[n] else None,
+            "p95_ms": percentile(times[n], 95) if times[n] else None,
+            "queries": max(queries[n]),
+            "queries_seen": sorted(queries[n]),
+            "requests": len(times[n]),
+        }
+        for n in names
+    }
+
+
+# --- Upload ------------------------------------------------------------------------------------
+
+
+def write_big_pdf(path: Path, megabytes: int) -> None:
+    """A valid one-page PDF of about ``megabytes`` MB: the bulk is an incompressible stream."""
+    chunk = os.urandom(1024 * 1024)
+    size = megabytes * 1024 * 1024
+    with path.open("wb") as f:
+        offsets = []
+
+        def obj(body: bytes) -> None:
+            offsets.append(f.tell())
+            f.write(f"{len(offsets)} 0 obj\n".encode() + body + b"\nendobj\n")
+
+        f.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+        obj(b"<< /Type /Catalog /Pages 2 0 R >>")
+        obj(b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+        obj(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>")
+        offsets.append(f.tell())
+        f.write(f"4 0 obj\n<< /Length {size} >>\nstream\n".encode())
+        for _ in range(megabytes):
+            f.write(chunk)
+        f.write(b"\nendstream\nendobj\n")
+        xref = f.tell()
+        f.write(f"xref\n0 {len(offsets) + 1}\n0000000000 65535 f \n".encode())
+        for offset in offsets:
+            f.write(f"{offset:010d} 00000 n \n".encode())
+        trailer = f"trailer\n<< /Size {len(offsets) + 1} /Root 1 0 R >>\n"
+        f.write(f"{trailer}startxref\n{xref}\n%%EOF\n".encode())
+
+
+def rss_kb(pid: int, field: str = "VmRSS") -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def measure_upload(
+    server: Server, target: dict[str, str], work: Path, megabytes: int
+) -> dict[str, Any]:
+    browser = Http(server.port)
+    status, headers, body = browser.get(target["form"], target["cookie"])
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", headers.get("set-cookie", ""))
+    if status != 200 or not token or not csrf_cookie:
+        raise SystemExit("bench: the upload form did not load")
+    pdf = work / "upload.pdf"
+    write_big_pdf(pdf, megabytes)
+    boundary = "bench" + uuid.uuid4().hex
+    name = f"bench-{megabytes}mb.pdf"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+        f"{token.group(1).decode()}\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nproof\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="caption"\r\n\r\n\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        "Content-Type: application/pdf\r\n\r\n"
+    ).encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    length = len(head) + pdf.stat().st_size + len(tail)
+
+    workers = server.workers()
+    at_rest = {pid: rss_kb(pid) for pid in workers}
+    peak = dict(at_rest)
+    for pid in workers:  # restart each worker's high-water mark (VmHWM) from now
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            for pid in workers:
+                peak[pid] = max(peak[pid], rss_kb(pid))
+            time.sleep(0.002)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
+    conn.putrequest("POST", target["action"])
+    conn.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
+    conn.putheader("Content-Length", str(length))
+    conn.putheader("Cookie", f"{target['cookie']}; csrftoken={csrf_cookie.group(1)}")
+    conn.endheaders()
+    conn.send(head)
+    with pdf.open("rb") as f:
+        while block := f.read(256 * 1024):
+            conn.send(block)
+    conn.send(tail)
+    response = conn.getresponse()
+    response.read()
+    took = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    for pid in workers:
+        peak[pid] = max(peak[pid], rss_kb(pid, "VmHWM"))
+    pdf.unlink()
+    if response.status != 302:
+        raise SystemExit(f"bench: the upload answered {response.status}, not a redirect")
+    # The page it leads back to must show the file as stored, not a refusal; the message
+    # travels in a cookie.
+    messages = re.search(r"messages=([^;]*)", response.getheader("Set-Cookie") or "")
+    cookie = target["cookie"] + (f"; messages={messages.group(1)}" if messages else "")
+    _, _, page = Http(server.port).get(target["form"], cookie)
+    if name.encode() not in page or b"is uploaded" not in page:
+        alerts = re.findall(rb'class="alert[^>]*>(.*?)</div>', page, re.S)
+        shown = b" | ".join(a.strip() for a in alerts).decode(errors="replace")
+        raise SystemExit(f"bench: the {megabytes} MB upload was not stored: {shown}")
+    grown = {pid: peak[pid] - at_rest[pid] for pid in workers}
+    pid = max(grown, key=grown.get)
+    return {
+        "megabytes": megabytes,
+        "seconds": took,
+        "rest_mb": at_rest[pid] / 1024,
+        "peak_mb": peak[pid] / 1024,
+        "growth_mb": grown[pid] / 1024,
+        "workers": len(workers),
+    }
+
+
+# --- Load ------------------------------------------------------------------------------------
+
+
+def measure_load(
+    port: int, target: dict[str, str], seconds: int, connections: int
+) -> dict[str, Any]:
+    args = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-H",
+        "Accept-Language: en",
+        "-s",
+        str(ROOT / "bench" / "wrk.lua"),
+    ]
+    if target["cookie"]:
+        args += ["-H", f"Cookie: {target['cookie']}"]
+    out = subprocess.run(
+        [*args, f"http://127.0.0.1:{port}{target['path']}"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out[out.index("{") :])
+
+
+# --- Report ----------------------------------------------------------------------------------
+
+
+def check(results: dict[str, Any]) -> list[str]:
+    """Every budget missed, in words."""
+    missed = []
+    small = results["queries_small"]
+    for name, page in results["pages"].items():
+        if name == "floor":
+            continue
+        if page["median_ratio"] > BUDGETS["median_ratio"]:
+            missed.append(f"{name}: median {page['median_ratio']:.1f}x the floor")
+        if page["p95_ratio"] > BUDGETS["p95_ratio"]:
+            missed.append(f"{name}: p95 {page['p95_ratio']:.1f}x the floor")
+        if page["queries"] != small[name]:
+            missed.append(
+                f"{name}: {small[name]} queries at {results['sizes'][0]} students, "
+                f"{page['queries']} at {results['sizes'][1]}"
+            )
+    if results["diploma"]["ratio"] > BUDGETS["diploma_ratio"]:
+        missed.append(f"diploma: {results['diploma']['ratio']:.1f}x the minimal document")
+    if results["upload"]["growth_mb"] >= BUDGETS["upload_growth_mb"]:
+        missed.append(f"upload: memory grew {results['upload']['growth_mb']:.1f} MB")
+    for name, load in results["load"].items():
+        if load["errors"] > BUDGETS["load_errors"]:
+            missed.append(f"load on {name}: {load['errors']} errors")
+    return missed
+
+
+def table(results: dict[str, Any]) -> str:
+    small, large = results["sizes"]
+    lines = [
+        f"{'page':<22}{'median ms':>10}{'p95 ms':>9}{'x floor':>9}{'p95 x':>7}"
+        f"{'queries @' + str(small):>13}{'@' + str(large):>8}",
+    ]
+    for name, page in results["pages"].items():
+        lines.append(
+            f"{name:<22}{page['median_ms']:>10.1f}{page['p95_ms']:>9.1f}"
+            f"{page['median_ratio']:>9.2f}{page['p95_ratio']:>7.2f}"
+            f"{results['queries_small'][name]:>13}{page['queries']:>8}"
+        )
+    d = results["diploma"]
+    lines.append(
+        f"\ndiploma (both languages): median {d['diploma_ms']:.0f} ms, minimal document "
+        f"{d['minimal_ms']:.0f} ms: {d['ratio']:.2f}x"
+    )
+    u = results["upload"]
+    lines.append(
+        f"upload of {u['megabytes']} MB: worker at rest {u['rest_mb']:.0f} MB, peak "
+        f"{u['peak_mb']:.0f} MB, growth {u['growth_mb']:.1f} MB ({u['seconds']:.1f} s)"
+    )
+    floor_rps = results["load"]["floor"]["rps"]
+    for name, load in results["load"].items():
+        lines.append(
+            f"load {name:<14} {load['rps']:>7.1f} req/s ({load['rps'] / floor_rps:.2f}x floor), "
+            f"p50 {load['p50_ms']:.0f} ms, p99 {load['p99_ms']:.0f} ms, "
+            f"{load['requests']} requests, {load['errors']} errors"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pg-host", required=True, help="PostgreSQL socket folder")
+    parser.add_argument("--students", type=int, default=20000)
+    parser.add_argument("--small", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=100)
+    # Enough rounds for every variant to have been asked once (a server that has been up).
+    parser.add_argument("--warmup", type=int, default=8)
+    parser.add_argument("--upload-mb", type=int, default=100)
+    parser.add_argument("--load-seconds", type=int, default=60)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--reuse", action="store_true", help="keep the last run's databases")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    args = parser.parse_args()
+
+    pg = Postgres(args.pg_host)
+    work = Path(tempfile.mkdtemp(prefix="cil-bench-"))
+    env = base_env(work)
+    try:
+        manage(env, "collectstatic", "--noinput", "-v", "0")
+        sizes = [args.small, args.students]
+        urls = build_databases(pg, env, sizes, reuse=args.reuse)
+        results: dict[str, Any] = {
+            "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "commit": subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+            ).stdout.strip(),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": sys.version.split()[0],
+                "postgresql": pg.version(),
+            },
+            "sizes": sizes,
+            "budgets": BUDGETS,
+        }
+
+        # Query counts at the small size: the same pages, picked the same way.
+        small_env = dict(env, DATABASE_URL=urls[args.small])
+        small_targets = json.loads(python(small_env, "-m", "bench.prepare"))
+        with Server(env, urls[args.small]) as server:
+            small = measure_pages(server.port, small_targets, rounds=0, warmup=3)
+        results["queries_small"] = {n: p["queries"] for n, p in small.items()}
+
+        large_env = dict(env, DATABASE_URL=urls[args.students])
+        targets = json.loads(python(large_env, "-m", "bench.prepare"))
+        with Server(env, urls[args.students]) as server:
+            log(f"{args.rounds} rounds over {len(targets['pages'])} pages and the floor")
+            pages = measure_pages(server.port, targets, rounds=args.rounds, warmup=args.warmup)
+            floor = pages["floor"]
+            for page in pages.values():
+                page["median_ratio"] = page["median_ms"] / floor["median_ms"]
+                page["p95_ratio"] = page["p95_ms"] / floor["p95_ms"]
+            results["pages"] = pages
+
+            log(f"uploading {args.upload_mb} MB")
+            results["upload"] = measure_upload(server, targets["upload"], work, args.upload_mb)
+
+            results["load"] = {}
+            for name in ("floor", *LOAD_PAGES):
+                target = targets["floor"][0] if name == "floor" else targets["pages"][name][0]
+                log(f"load: {args.connections} connections for {args.load_seconds} s on {name}")
+                results["load"][name] = measure_load(
+                    server.port, target, args.load_seconds, args.connections
+                )
+
+        log("rendering diplomas")
+        renders = json.loads(
+            python(
+                large_env, "-m", "bench.diploma", "--enrolment", str(targets["diploma_enrolment"])
+            )
+        )
+        results["diploma"] = {
+            "diploma_ms": statistics.median(renders["diploma"]),
+            "minimal_ms": statistics.median(renders["minimal"]),
+            "renders": len(renders["diploma"]),
+        }
+        results["diploma"]["ratio"] = (
+            results["diploma"]["diploma_ms"] / results["diploma"]["minimal_ms"]
+        )
+
+        missed = check(results)
+        results["missed"] = missed
+        Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
+        print(table(results))
+        print(f"\nresults: {args.out}")
+        if missed:
+            print("\nBUDGETS MISSED:\n  " + "\n  ".join(missed))
+            return 1
+        print("\nEvery budget met.")
+        return 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
