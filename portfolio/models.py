@@ -99,6 +99,11 @@ class Enrolment(models.Model):
                 name="one_active_enrolment_per_programme",
             ),
         ]
+        indexes = [
+            # A programme's enrolments as ids alone (index-only): the review queue and
+            # figures join through them, and an enrolment row is wide (its rule set).
+            models.Index(fields=["programme", "id"], name="enrolment_programme_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.student}, {self.programme}"
@@ -183,10 +188,11 @@ class Entry(models.Model):
             ),
         ]
         indexes = [
-            # The review queues: what waits in a programme, oldest first (a small part of all
-            # entries; the queue's count is read from the index alone).
+            # The review queues: what waits in a programme, oldest first. A small part of all
+            # entries, and on PostgreSQL the queue is found from the index alone.
             models.Index(
                 fields=["enrolment", "submitted_at"],
+                include=["id", "activity"],
                 condition=models.Q(status="submitted"),
                 name="entry_waiting_idx",
             ),
