@@ -48,7 +48,7 @@ def default_report_questions() -> list[dict[str, str]]:
     return [dict(q) for q in DEFAULT_REPORT_QUESTIONS]
 
 
-def _in_language(en: str, nb: str) -> str:
+def in_language(en: str, nb: str) -> str:
     """The bokmål text when bokmål is active and the text exists, else the English one."""
     if (get_language() or "en").startswith("nb") and nb:
         return nb
@@ -69,7 +69,7 @@ class BilingualNameMixin(models.Model):
 
     @property
     def name(self) -> str:
-        return _in_language(self.name_en, self.name_nb)
+        return in_language(self.name_en, self.name_nb)
 
 
 class Faculty(BilingualNameMixin):
@@ -238,10 +238,10 @@ class StudyProgramme(BilingualNameMixin):
         return names
 
     def activity_question_texts(self) -> list[str]:
-        return [_in_language(q["en"], q.get("nb", "")) for q in self.activity_questions]
+        return [in_language(q["en"], q.get("nb", "")) for q in self.activity_questions]
 
     def report_question_texts(self) -> list[str]:
-        return [_in_language(q["en"], q.get("nb", "")) for q in self.report_questions]
+        return [in_language(q["en"], q.get("nb", "")) for q in self.report_questions]
 
 
 class ProgrammeRole(models.Model):
@@ -331,7 +331,7 @@ class ProgrammePage(models.Model):
         """(key, heading, Markdown) for each section with text, in the active language."""
         result = []
         for key, heading in self.SECTIONS.items():
-            text = _in_language(getattr(self, f"{key}_en"), getattr(self, f"{key}_nb"))
+            text = in_language(getattr(self, f"{key}_en"), getattr(self, f"{key}_nb"))
             if text.strip():
                 result.append((key, str(heading), text))
         return result
@@ -497,15 +497,15 @@ class Activity(models.Model):
 
     @property
     def title(self) -> str:
-        return _in_language(self.title_en, self.title_nb)
+        return in_language(self.title_en, self.title_nb)
 
     @property
     def description(self) -> str:
-        return _in_language(self.description_en, self.description_nb)
+        return in_language(self.description_en, self.description_nb)
 
     @property
     def evidence(self) -> str:
-        return _in_language(self.evidence_en, self.evidence_nb)
+        return in_language(self.evidence_en, self.evidence_nb)
 
     @property
     def is_archived(self) -> bool:

@@ -171,9 +171,11 @@ def free_port() -> int:
 class Server:
     """gunicorn serving the portal, configured by gunicorn.conf.py as in production."""
 
-    def __init__(self, env: dict[str, str], database_url: str) -> None:
+    def __init__(self, env: dict[str, str], database_url: str, workers: int | None = None) -> None:
         self.port = free_port()
         self.env = dict(env, DATABASE_URL=database_url, GUNICORN_BIND=f"127.0.0.1:{self.port}")
+        if workers:
+            self.env["GUNICORN_WORKERS"] = str(workers)
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Server:
@@ -314,19 +316,15 @@ def rss_kb(pid: int, field: str = "VmRSS") -> int:
     return 0
 
 
-def measure_upload(
-    server: Server, target: dict[str, str], work: Path, megabytes: int
-) -> dict[str, Any]:
-    browser = Http(server.port)
+def upload(port: int, target: dict[str, str], pdf: Path, name: str) -> None:
+    """Upload ``pdf`` as evidence, as a browser does, and check that it was stored."""
+    browser = Http(port)
     status, headers, body = browser.get(target["form"], target["cookie"])
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
     csrf_cookie = re.search(r"csrftoken=([^;]+)", headers.get("set-cookie", ""))
     if status != 200 or not token or not csrf_cookie:
         raise SystemExit("bench: the upload form did not load")
-    pdf = work / "upload.pdf"
-    write_big_pdf(pdf, megabytes)
     boundary = "bench" + uuid.uuid4().hex
-    name = f"bench-{megabytes}mb.pdf"
     head = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
         f"{token.group(1).decode()}\r\n"
@@ -336,28 +334,10 @@ def measure_upload(
         "Content-Type: application/pdf\r\n\r\n"
     ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
-    length = len(head) + pdf.stat().st_size + len(tail)
-
-    workers = server.workers()
-    at_rest = {pid: rss_kb(pid) for pid in workers}
-    peak = dict(at_rest)
-    for pid in workers:  # restart each worker's high-water mark (VmHWM) from now
-        Path(f"/proc/{pid}/clear_refs").write_text("5")
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            for pid in workers:
-                peak[pid] = max(peak[pid], rss_kb(pid))
-            time.sleep(0.002)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    started = time.perf_counter()
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     conn.putrequest("POST", target["action"])
     conn.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
-    conn.putheader("Content-Length", str(length))
+    conn.putheader("Content-Length", str(len(head) + pdf.stat().st_size + len(tail)))
     conn.putheader("Cookie", f"{target['cookie']}; csrftoken={csrf_cookie.group(1)}")
     conn.endheaders()
     conn.send(head)
@@ -367,32 +347,57 @@ def measure_upload(
     conn.send(tail)
     response = conn.getresponse()
     response.read()
-    took = time.perf_counter() - started
-    done.set()
-    sampler.join()
-    for pid in workers:
-        peak[pid] = max(peak[pid], rss_kb(pid, "VmHWM"))
-    pdf.unlink()
     if response.status != 302:
         raise SystemExit(f"bench: the upload answered {response.status}, not a redirect")
     # The page it leads back to must show the file as stored, not a refusal; the message
     # travels in a cookie.
     messages = re.search(r"messages=([^;]*)", response.getheader("Set-Cookie") or "")
     cookie = target["cookie"] + (f"; messages={messages.group(1)}" if messages else "")
-    _, _, page = Http(server.port).get(target["form"], cookie)
+    _, _, page = Http(port).get(target["form"], cookie)
     if name.encode() not in page or b"is uploaded" not in page:
         alerts = re.findall(rb'class="alert[^>]*>(.*?)</div>', page, re.S)
         shown = b" | ".join(a.strip() for a in alerts).decode(errors="replace")
-        raise SystemExit(f"bench: the {megabytes} MB upload was not stored: {shown}")
-    grown = {pid: peak[pid] - at_rest[pid] for pid in workers}
-    pid = max(grown, key=grown.get)
+        raise SystemExit(f"bench: the upload of {name} was not stored: {shown}")
+
+
+def measure_upload(
+    server: Server, target: dict[str, str], work: Path, megabytes: int
+) -> dict[str, Any]:
+    """Peak memory of the (single) worker during a big upload, against its memory at rest:
+    after a first, small upload has loaded everything an upload uses."""
+    (pid,) = server.workers()
+    small = work / "small.pdf"
+    write_big_pdf(small, 1)
+    upload(server.port, target, small, "bench-warm-up.pdf")
+    pdf = work / "upload.pdf"
+    write_big_pdf(pdf, megabytes)
+    at_rest = peak = rss_kb(pid)
+    Path(f"/proc/{pid}/clear_refs").write_text("5")  # restart the high-water mark (VmHWM)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, rss_kb(pid))
+            time.sleep(0.002)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    started = time.perf_counter()
+    try:
+        upload(server.port, target, pdf, f"bench-{megabytes}mb.pdf")
+    finally:
+        took = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        pdf.unlink()
+    peak = max(peak, rss_kb(pid, "VmHWM"))
     return {
         "megabytes": megabytes,
         "seconds": took,
-        "rest_mb": at_rest[pid] / 1024,
-        "peak_mb": peak[pid] / 1024,
-        "growth_mb": grown[pid] / 1024,
-        "workers": len(workers),
+        "rest_mb": at_rest / 1024,
+        "peak_mb": peak / 1024,
+        "growth_mb": (peak - at_rest) / 1024,
     }
 
 
@@ -540,9 +545,6 @@ def main() -> int:
                 page["p95_ratio"] = page["p95_ms"] / floor["p95_ms"]
             results["pages"] = pages
 
-            log(f"uploading {args.upload_mb} MB")
-            results["upload"] = measure_upload(server, targets["upload"], work, args.upload_mb)
-
             results["load"] = {}
             for name in ("floor", *LOAD_PAGES):
                 target = targets["floor"][0] if name == "floor" else targets["pages"][name][0]
@@ -550,6 +552,11 @@ def main() -> int:
                 results["load"][name] = measure_load(
                     server.port, target, args.load_seconds, args.connections
                 )
+
+        # One worker, so that the memory measured is the one that takes the upload.
+        with Server(env, urls[args.students], workers=1) as server:
+            log(f"uploading {args.upload_mb} MB")
+            results["upload"] = measure_upload(server, targets["upload"], work, args.upload_mb)
 
         log("rendering diplomas")
         renders = json.loads(

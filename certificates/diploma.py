@@ -110,7 +110,7 @@ def render_pdf(*, content: dict[str, Any], number: str, code: str, language: str
     """The diploma as PDF bytes: one page per language."""
     url = verification_url(code)
     images = {
-        "logo": _data_uri(_static_bytes(settings.CIL_INSTITUTION_LOGO), "image/svg+xml"),
+        "logo": _logo(),
         # A PNG with one pixel block per module, drawn without smoothing: as sharp as SVG,
         # and far quicker for WeasyPrint than a path of hundreds of squares.
         "qr": segno.make(url, error="m").png_data_uri(scale=8, border=2),
@@ -137,6 +137,12 @@ def render_pdf(*, content: dict[str, Any], number: str, code: str, language: str
     return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(
         stylesheets=[_stylesheet()]
     )
+
+
+@functools.cache
+def _logo() -> str:
+    """The institution's logo as a data URI, read once per process."""
+    return _data_uri(_static_bytes(settings.CIL_INSTITUTION_LOGO), "image/svg+xml")
 
 
 @functools.cache

@@ -267,13 +267,14 @@ def dashboard(scope: Scope) -> dict[str, Any]:
     """
     ttl = settings.CIL_FIGURES_CACHE_SECONDS
     if not scope.key or ttl <= 0:
-        return {**aggregates(scope), "as_of": None}
+        return {**aggregates(scope), "as_of": None, "cache_key": None}
     key = f"cil:figures:v1:{scope.key}:{scope.year or ''}:{scope.term or ''}:{get_language()}"
     figures = cache.get(key)
     if figures is None:
         figures = {**aggregates(scope), "as_of": timezone.now()}
         cache.set(key, figures, ttl)
-    return figures
+    # The page keeps its rendering of the figures as long (templates/certificates/figures.html).
+    return {**figures, "cache_key": key, "cache_seconds": ttl}
 
 
 def aggregates(scope: Scope) -> dict[str, Any]:

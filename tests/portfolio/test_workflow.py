@@ -218,7 +218,7 @@ def test_queue_keeps_a_constant_number_of_queries(
     # A page at a time, with the whole queue's size.
     assert len(response.context["entries"]) == min(size, QUEUE_PAGE_SIZE)
     assert response.context["page_obj"].paginator.count == size
-    assert {entry.evidence_count for entry in response.context["entries"]} == {1}
+    assert {row.files for row in response.context["entries"]} == {1}
 
 
 @pytest.mark.django_db
