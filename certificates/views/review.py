@@ -84,10 +84,12 @@ def entry_queue(request: HttpRequest, code: str) -> HttpResponse:
     # Rows as plain values: 25 rows of model instances and template lookups cost more than
     # the queries that find them.
     locations = dict(Location.choices)
+    # entry_review is "<the queue's address><entry>/": one reverse() instead of one a row.
+    queue_url = reverse("certificates:entry_queue", args=[programme.code])
     page.object_list = [
         QueueRow(
             pk=row["pk"],
-            url=reverse("certificates:entry_review", args=[programme.code, row["pk"]]),
+            url=f"{queue_url}{row['pk']}/",
             title=in_language(row["activity__title_en"], row["activity__title_nb"]),
             student=row["enrolment__student__full_name"],
             where=capfirst(locations[row["activity__location"]]),

@@ -145,6 +145,10 @@ def test_queue_lists_submitted_entries_oldest_first_and_approves_several(
     client = client_for(personas.admin_p)
     queue = client.get(reverse("certificates:entry_queue", args=["nursing"]))
     assert [e.pk for e in queue.context["entries"]] == [earlier.pk, later.pk]
+    assert [row.url for row in queue.context["entries"]] == [
+        reverse("certificates:entry_review", args=["nursing", entry.pk])
+        for entry in (earlier, later)
+    ]
     client.post(
         reverse("certificates:entry_approve_many", args=["nursing"]),
         {"entries": [earlier.pk, later.pk, other.pk]},
