@@ -17,3 +17,6 @@ keepalive = 5
 # A 100 MB upload over a slow phone connection takes a while; the limit is the proxy's.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# gunicorn's control socket lives at one path per user ($HOME/.gunicorn/gunicorn.ctl), which two
+# instances on one host would share; nothing here uses it.
+control_socket_disable = True
