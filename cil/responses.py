@@ -1,10 +1,12 @@
-"""Responses for private files: what every download of a student's or a diploma's file sends."""
+"""Responses every app sends the same way: private files (what every download of a student's or
+a diploma's file sends) and the page that asks before a step that cannot be undone."""
 
 from __future__ import annotations
 
 from typing import IO
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 def no_store(response: HttpResponse) -> HttpResponse:
@@ -34,3 +36,26 @@ def private_file(
         response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     no_store(response)
     return response
+
+
+def confirm_page(
+    request: HttpRequest,
+    *,
+    question: str,
+    explanation: str,
+    button: str,
+    cancel_url: str,
+    style: str = "primary",
+) -> HttpResponse:
+    """Asks before a step: the form posts back to the same address, Cancel goes back."""
+    return render(
+        request,
+        "_confirm.html",
+        {
+            "question": question,
+            "explanation": explanation,
+            "button": button,
+            "cancel_url": cancel_url,
+            "button_style": style,
+        },
+    )

@@ -19,7 +19,7 @@ from activities.lookups import get_programme
 from activities.models import StudyProgramme
 from cil.mail import undelivered
 from cil.models import AuditEvent
-from cil.responses import private_file
+from cil.responses import confirm_page, private_file
 from portfolio import services
 from portfolio.export import build_export
 from portfolio.forms import (
@@ -40,28 +40,6 @@ from portfolio.selectors import (
     viewable_evidence,
 )
 from portfolio.uploads import LimitedTemporaryFileUploadHandler, UploadRejected
-
-
-def _confirm(
-    request: HttpRequest,
-    *,
-    question: str,
-    explanation: str,
-    button: str,
-    cancel_url: str,
-    style: str = "primary",
-) -> HttpResponse:
-    return render(
-        request,
-        "_confirm.html",
-        {
-            "question": question,
-            "explanation": explanation,
-            "button": button,
-            "cancel_url": cancel_url,
-            "button_style": style,
-        },
-    )
 
 
 @require_GET
@@ -223,7 +201,7 @@ def entry_delete(request: HttpRequest, entry: int) -> HttpResponse:
             return redirect("portfolio:entry", entry=instance.pk)
         messages.success(request, _("The draft is deleted."))
         return redirect("portfolio:home")
-    return _confirm(
+    return confirm_page(
         request,
         question=_("Delete “%(title)s”?") % {"title": instance.activity.title},
         explanation=_("The draft, its files, notes and reflection are deleted for good."),
@@ -244,7 +222,7 @@ def entry_submit(request: HttpRequest, entry: int) -> HttpResponse:
             return redirect("portfolio:entry", entry=instance.pk)
         messages.success(request, _("Submitted. The certificate administrator will look at it."))
         return redirect("portfolio:home")
-    return _confirm(
+    return confirm_page(
         request,
         question=_("Submit “%(title)s” for approval?") % {"title": instance.activity.title},
         explanation=_(

@@ -27,6 +27,7 @@ from activities.models import (
     StudyProgramme,
 )
 from cil.audit import events_for
+from cil.responses import confirm_page
 
 
 @require_GET
@@ -202,15 +203,12 @@ def _confirm_activity(
         question = _("Offer “%(title)s” again?") % {"title": instance.title}
         explanation = _("Students can choose it again.")
         button = _("Offer again")
-    return render(
+    return confirm_page(
         request,
-        "_confirm.html",
-        {
-            "question": question,
-            "explanation": explanation,
-            "button": button,
-            "cancel_url": back.url,
-        },
+        question=question,
+        explanation=explanation,
+        button=button,
+        cancel_url=back.url,
     )
 
 

@@ -19,6 +19,7 @@ from certificates.forms import (
 )
 from certificates.models import FinalReport
 from cil.policy import is_programme_reviewer
+from cil.responses import confirm_page
 from portfolio.models import Enrolment, Entry
 from portfolio.selectors import own_enrolment, student_entries
 
@@ -130,18 +131,15 @@ def report_submit(request: HttpRequest, enrolment: int) -> HttpResponse:
             return redirect("certificates:report", enrolment=instance.pk)
         messages.success(request, _("Your final report is sent to the reviewers."))
         return redirect("portfolio:home")
-    return render(
+    return confirm_page(
         request,
-        "_confirm.html",
-        {
-            "question": _("Submit your final report?"),
-            "explanation": _(
-                "Academic staff of your programme review it. You cannot change it while it is "
-                "being reviewed; if changes are needed, it comes back to you with comments."
-            ),
-            "button": _("Submit the report"),
-            "cancel_url": reverse("certificates:report", args=[instance.pk]),
-        },
+        question=_("Submit your final report?"),
+        explanation=_(
+            "Academic staff of your programme review it. You cannot change it while it is "
+            "being reviewed; if changes are needed, it comes back to you with comments."
+        ),
+        button=_("Submit the report"),
+        cancel_url=reverse("certificates:report", args=[instance.pk]),
     )
 
 

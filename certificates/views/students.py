@@ -21,6 +21,7 @@ from certificates.forms import (
     RevokeForm,
 )
 from cil.models import AuditEvent
+from cil.responses import confirm_page
 from portfolio.models import Enrolment
 from portfolio.selectors import own_enrolment, progress_for, student_entries
 
@@ -43,18 +44,15 @@ def request_activities(request: HttpRequest, enrolment: int) -> HttpResponse:
                 request, _("Sent. The certificate administrator will look at your activities.")
             )
         return redirect("portfolio:home")
-    return render(
+    return confirm_page(
         request,
-        "_confirm.html",
-        {
-            "question": _("Ask for final approval of your activities?"),
-            "explanation": _(
-                "The certificate administrator checks that your approved activities meet the "
-                "programme's rules and confirms that you can write your final report."
-            ),
-            "button": _("Ask for final approval"),
-            "cancel_url": reverse("portfolio:home"),
-        },
+        question=_("Ask for final approval of your activities?"),
+        explanation=_(
+            "The certificate administrator checks that your approved activities meet the "
+            "programme's rules and confirms that you can write your final report."
+        ),
+        button=_("Ask for final approval"),
+        cancel_url=reverse("portfolio:home"),
     )
 
 
