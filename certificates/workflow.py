@@ -37,6 +37,7 @@ from cil import audit
 from cil.mail import notify
 from cil.models import User
 from cil.policy import is_programme_admin, is_programme_reviewer
+from cil.workflow import WorkflowError, choose_move, require_role
 from portfolio.models import Enrolment, Entry, Evidence
 
 Stage = Enrolment.Stage
@@ -56,10 +57,6 @@ class Action(StrEnum):
     RECORD_PRESENTATION = "record_presentation"
     ISSUE_DIPLOMA = "issue_diploma"
     REVOKE_DIPLOMA = "revoke_diploma"
-
-
-class WorkflowError(Exception):
-    """A move that is not allowed now; the message is for the user."""
 
 
 def _approved_progress(enrolment: Enrolment):
@@ -208,21 +205,22 @@ def _advance(
             .get(pk=enrolment.pk)
         )
         actors = actors_of(by, locked)
-        roles_for_action = {m.actor for (_s, a), m in TRANSITIONS.items() if a == action}
-        if not actors & roles_for_action:
-            raise PermissionDenied
+        require_role(TRANSITIONS, action, actors)
         if not locked.is_active and action != Action.REVOKE_DIPLOMA:
             raise WorkflowError(_("The student has withdrawn from the certificate."))
-        move = TRANSITIONS.get((locked.stage, action))
-        if move is None or move.actor not in actors:
-            raise WorkflowError(
-                _("This cannot be done now: the student's certificate is at the stage “%(stage)s”.")
-                % {"stage": locked.get_stage_display()}
+        move = choose_move(
+            TRANSITIONS,
+            state=locked.stage,
+            action=action,
+            actors=actors,
+            comment=comment,
+            wrong_state=_(
+                "This cannot be done now: the student's certificate is at the stage “%(stage)s”."
             )
-        if move.needs_comment and not comment:
-            raise WorkflowError(_("Write a comment for the student: say what is missing."))
-        if move.condition and (problem := move.condition(locked)):
-            raise WorkflowError(problem)
+            % {"stage": locked.get_stage_display()},
+            comment_needed=_("Write a comment for the student: say what is missing."),
+            target=locked,
+        )
         from_stage = locked.stage
         locked.stage = move.to(locked) if callable(move.to) else move.to
         fields = ["stage", *_record(locked, action, comment, details, by, written)]
@@ -384,21 +382,21 @@ def report_transition(
             .get(pk=report.pk)
         )
         actors = actors_of(by, locked.enrolment)
-        if not actors & {m.actor for (_s, a), m in REPORT_TRANSITIONS.items() if a == action}:
-            raise PermissionDenied
+        require_role(REPORT_TRANSITIONS, action, actors)
         if not locked.enrolment.is_active:
             raise WorkflowError(_("The student has withdrawn from the certificate."))
-        move = REPORT_TRANSITIONS.get((locked.status, action))
-        if move is None or move.actor not in actors:
-            raise WorkflowError(
-                _("The report is %(status)s, so this cannot be done now.")
-                % {"status": locked.get_status_display()}
-            )
         comment = comment.strip()
-        if move.needs_comment and not comment:
-            raise WorkflowError(_("Write your comments for the student: what should be improved?"))
-        if move.condition and (problem := move.condition(locked)):
-            raise WorkflowError(problem)
+        move = choose_move(
+            REPORT_TRANSITIONS,
+            state=locked.status,
+            action=action,
+            actors=actors,
+            comment=comment,
+            wrong_state=_("The report is %(status)s, so this cannot be done now.")
+            % {"status": locked.get_status_display()},
+            comment_needed=_("Write your comments for the student: what should be improved?"),
+            target=locked,
+        )
         from_state = locked.status
         locked.status = move.to
         now = timezone.now()

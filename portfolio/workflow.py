@@ -27,6 +27,7 @@ from cil import audit
 from cil.mail import notify
 from cil.models import User
 from cil.policy import is_programme_admin
+from cil.workflow import WorkflowError, choose_move
 from portfolio.models import Entry
 
 S = Entry.Status
@@ -61,10 +62,6 @@ TRANSITIONS: dict[tuple[str, Action], Move] = {
 }
 
 
-class WorkflowError(Exception):
-    """A move that is not allowed now; the message is for the user."""
-
-
 def actor_of(user: User, entry: Entry) -> Actor | None:
     if entry.enrolment.student_id == user.pk:
         return Actor.STUDENT
@@ -93,23 +90,21 @@ def transition(*, entry: Entry, by: User, action: Action | str, comment: str = "
             .get(pk=entry.pk)
         )
         actor = actor_of(by, locked)
-        if actor is None:
-            raise PermissionDenied
-        move = TRANSITIONS.get((locked.status, action))
-        if move is None or move.actor != actor:
-            if any(a == action and m.actor == actor for (_s, a), m in TRANSITIONS.items()):
-                raise WorkflowError(
-                    _("This activity is already %(status)s.")
-                    % {"status": locked.get_status_display()}
-                )
-            raise PermissionDenied
+        comment = comment.strip()
+        move = choose_move(
+            TRANSITIONS,
+            state=locked.status,
+            action=action,
+            actors={actor} if actor else set(),
+            comment=comment,
+            wrong_state=_("This activity is already %(status)s.")
+            % {"status": locked.get_status_display()},
+            comment_needed=_("Write a comment for the student: say what to change, or why."),
+        )
         if actor == Actor.STUDENT and not locked.enrolment.is_active:
             raise WorkflowError(
                 _("You have withdrawn from this certificate, so the portfolio is read-only.")
             )
-        comment = comment.strip()
-        if move.needs_comment and not comment:
-            raise WorkflowError(_("Write a comment for the student: say what to change, or why."))
         from_state = locked.status
         locked.status = move.to
         fields = ["status", "updated_at"]

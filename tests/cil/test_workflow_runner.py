@@ -1,0 +1,63 @@
+"""cil/workflow.py: the checks every state machine shares, on a table of its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from cil.workflow import WorkflowError, choose_move
+
+
+@dataclass(frozen=True)
+class Move:
+    to: str
+    actor: str
+    needs_comment: bool = False
+    condition: object = None
+
+
+TABLE = {
+    ("open", "close"): Move("closed", "owner"),
+    ("open", "refuse"): Move("refused", "judge", needs_comment=True),
+    ("closed", "reopen"): Move("open", "owner", condition=lambda t: t.get("why_not")),
+}
+
+
+def choose(state: str, action: str, actors: set[str], comment: str = "", target=None) -> Move:
+    return choose_move(
+        TABLE,
+        state=state,
+        action=action,
+        actors=actors,
+        comment=comment,
+        wrong_state=f"It is {state}.",
+        comment_needed="Say why.",
+        target=target or {},
+    )
+
+
+def test_the_move_from_the_table() -> None:
+    assert choose("open", "close", {"owner"}).to == "closed"
+    assert choose("open", "refuse", {"judge", "owner"}, comment="No.").to == "refused"
+
+
+def test_someone_who_never_makes_the_move_is_refused_outright() -> None:
+    with pytest.raises(PermissionDenied):
+        choose("open", "close", {"judge"})
+    with pytest.raises(PermissionDenied):
+        choose("open", "close", set())
+
+
+def test_the_right_person_in_the_wrong_state_is_told_the_state() -> None:
+    with pytest.raises(WorkflowError, match=r"^It is closed\.$"):
+        choose("closed", "close", {"owner"})
+
+
+def test_a_comment_and_the_moves_own_condition_are_checked() -> None:
+    with pytest.raises(WorkflowError, match=r"^Say why\.$"):
+        choose("open", "refuse", {"judge"})
+    with pytest.raises(WorkflowError, match=r"^Not this week\.$"):
+        choose("closed", "reopen", {"owner"}, target={"why_not": "Not this week."})
+    assert choose("closed", "reopen", {"owner"}).to == "open"
