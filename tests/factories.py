@@ -181,3 +181,15 @@ class DiplomaFactory(factory.django.DjangoModelFactory):
     )
     sha256 = "0" * 64
     issued_at = factory.LazyFunction(timezone.now)
+
+
+def enrolment_with_activities(
+    *, student, programme, locations: tuple[str, ...] = ("home", "home", "abroad"), **kwargs
+):
+    """An enrolment with one approved activity per location: by default three, one abroad,
+    which meets the rules of every test programme."""
+    enrolment = EnrolmentFactory(student=student, programme=programme, **kwargs)
+    for location in locations:
+        activity = ActivityFactory(programme=programme, location=location)
+        EntryFactory(enrolment=enrolment, activity=activity, status="approved")
+    return enrolment

@@ -11,11 +11,10 @@ from certificates.models import FinalReport, ReportVersion
 from certificates.wordcount import count_words
 from tests.conftest import Personas
 from tests.factories import (
-    ActivityFactory,
     EnrolmentFactory,
-    EntryFactory,
     EvidenceFactory,
     ProgrammeRoleFactory,
+    enrolment_with_activities,
 )
 from tests.support.clients import client_for
 
@@ -41,15 +40,9 @@ def test_words_are_counted_as_a_person_would(text: str, words: int) -> None:
 
 @pytest.fixture
 def report(personas: Personas) -> FinalReport:
-    enrolment = EnrolmentFactory(
+    enrolment = enrolment_with_activities(
         student=personas.student_a, programme=personas.programme_p, stage="activities_approved"
     )
-    for location in ("home", "home", "abroad"):
-        EntryFactory(
-            enrolment=enrolment,
-            status="approved",
-            activity=ActivityFactory(programme=personas.programme_p, location=location),
-        )
     return workflow.start_report(enrolment=enrolment, by=personas.student_a)
 
 

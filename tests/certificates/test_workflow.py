@@ -12,7 +12,12 @@ from certificates import workflow
 from cil.models import AuditEvent
 from portfolio.models import Enrolment
 from tests.conftest import Personas
-from tests.factories import ActivityFactory, DiplomaFactory, EnrolmentFactory, EntryFactory
+from tests.factories import (
+    DiplomaFactory,
+    EnrolmentFactory,
+    EntryFactory,
+    enrolment_with_activities,
+)
 from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
@@ -40,13 +45,9 @@ ALLOWED = {
 
 def meeting_the_rules(personas: Personas, **kwargs) -> Enrolment:
     """Student A in P (3 activities, 1 at home, 1 abroad) with three approved activities."""
-    enrolment = EnrolmentFactory(
+    return enrolment_with_activities(
         student=personas.student_a, programme=personas.programme_p, **kwargs
     )
-    for location in ("home", "home", "abroad"):
-        activity = ActivityFactory(programme=personas.programme_p, location=location)
-        EntryFactory(enrolment=enrolment, activity=activity, status="approved")
-    return enrolment
 
 
 @pytest.mark.parametrize("stage", STAGES)

@@ -12,7 +12,10 @@ from certificates import workflow
 from certificates.models import Diploma
 from tests.conftest import Personas
 from tests.e2e.conftest import Visit, prefer_language, sign_in_as
-from tests.factories import ActivityFactory, EnrolmentFactory, EntryFactory, UserFactory
+from tests.factories import (
+    UserFactory,
+    enrolment_with_activities,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -35,12 +38,9 @@ TEXT = {
 
 
 def presented(personas: Personas):
-    enrolment = EnrolmentFactory(
+    enrolment = enrolment_with_activities(
         student=UserFactory(), programme=personas.programme_p, stage="report_approved"
     )
-    for location in ("home", "home", "abroad"):
-        activity = ActivityFactory(programme=personas.programme_p, location=location)
-        EntryFactory(enrolment=enrolment, activity=activity, status="approved")
     workflow.advance(
         enrolment=enrolment,
         by=personas.admin_p,

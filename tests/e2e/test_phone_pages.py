@@ -9,7 +9,13 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import Personas
 from tests.e2e.conftest import Visit, prefer_language, sign_in_as
-from tests.factories import ActivityFactory, EnrolmentFactory, EntryFactory, UserFactory
+from tests.factories import (
+    ActivityFactory,
+    EnrolmentFactory,
+    EntryFactory,
+    UserFactory,
+    enrolment_with_activities,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -28,12 +34,9 @@ def fits_the_screen(page: Page) -> None:
 def test_student_writes_the_final_report_on_a_phone(
     phone: Visit, personas: Personas, language: str
 ) -> None:
-    enrolment = EnrolmentFactory(
+    enrolment = enrolment_with_activities(
         student=personas.student_a, programme=personas.programme_p, stage="activities_approved"
     )
-    for location in ("home", "home", "abroad"):
-        activity = ActivityFactory(programme=personas.programme_p, location=location)
-        EntryFactory(enrolment=enrolment, activity=activity, status="approved")
     page = phone.page
     prefer_language(phone, language)
     sign_in_as(phone, personas.student_a)

@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 from certificates.models import FinalReport
 from tests.conftest import Personas
 from tests.e2e.conftest import Visit, prefer_language, sign_in_as
-from tests.factories import ActivityFactory, EnrolmentFactory, EntryFactory
+from tests.factories import (
+    enrolment_with_activities,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -44,12 +46,9 @@ def test_student_writes_the_report_and_a_reviewer_approves_it(
     visit: Visit, personas: Personas, language: str
 ) -> None:
     t = TEXT[language]
-    enrolment = EnrolmentFactory(
+    enrolment = enrolment_with_activities(
         student=personas.student_a, programme=personas.programme_p, stage="activities_approved"
     )
-    for location in ("home", "home", "abroad"):
-        activity = ActivityFactory(programme=personas.programme_p, location=location)
-        EntryFactory(enrolment=enrolment, activity=activity, status="approved")
     page = visit.page
     prefer_language(visit, language)
     sign_in_as(visit, personas.student_a)
