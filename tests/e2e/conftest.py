@@ -92,3 +92,9 @@ def prefer_language(visit: Visit, language: str) -> None:
     visit.page.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": visit.base_url}]
     )
+
+
+def fits_the_screen(page: Page) -> None:
+    """No sideways scrolling: the page is no wider than the screen (tables scroll in a box)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.evaluate("window.innerWidth"), f"{page.url} scrolls sideways"

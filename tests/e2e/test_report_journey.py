@@ -1,5 +1,5 @@
 """The final report in Chromium: write with a live word count and autosave, submit, be
-returned with comments, revise, and be approved by a reviewer."""
+returned with comments, revise, and be approved by a reviewer; and write it on a phone."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from certificates.models import FinalReport
 from tests.conftest import Personas
-from tests.e2e.conftest import Visit, prefer_language, sign_in_as
+from tests.e2e.conftest import Visit, fits_the_screen, prefer_language, sign_in_as
 from tests.factories import (
     enrolment_with_activities,
 )
@@ -113,3 +113,29 @@ def test_student_writes_the_report_and_a_reviewer_approves_it(
     enrolment.refresh_from_db()
     assert report.status == "approved" and report.versions.count() == 2
     assert enrolment.stage == "report_approved"
+
+
+@pytest.mark.parametrize("language", ["en", "nb"])
+def test_student_writes_the_final_report_on_a_phone(
+    phone: Visit, personas: Personas, language: str
+) -> None:
+    enrolment = enrolment_with_activities(
+        student=personas.student_a, programme=personas.programme_p, stage="activities_approved"
+    )
+    page = phone.page
+    prefer_language(phone, language)
+    sign_in_as(phone, personas.student_a)
+    phone.goto("/portfolio/")
+    fits_the_screen(page)
+    page.get_by_role("link", name=TEXT[language]["report"], exact=True).click()
+    phone.check()
+    fits_the_screen(page)
+    counter = page.locator("[data-word-count-output]")
+    before = int(counter.inner_text())  # the summary is drafted from the approved activities
+    page.locator("textarea[data-counts]").nth(1).fill(PARAGRAPH * 4)
+    expect(counter).to_have_text(str(before + 120))
+    expect(page.locator("#report-status")).to_contain_text(TEXT[language]["saved"], timeout=10_000)
+    phone.check("-autosaved")
+    fits_the_screen(page)
+    enrolment.final_report.refresh_from_db()
+    assert PARAGRAPH.strip() in enrolment.final_report.sections[0]["text"]
