@@ -221,8 +221,8 @@ def _check_pdf(upload: UploadedFile) -> None:
         reader = PdfReader(upload, strict=False)
         pages = len(reader.pages)
     except (FileNotDecryptedError, DependencyError) as exc:
-        # pypdf tries the empty password itself; what remains needs a password, or an AES
-        # implementation (the optional 'cryptography' package) that is not installed.
+        # pypdf tries the empty password itself (a PDF locked only against editing opens, with
+        # the 'cryptography' package for AES); what remains needs a password.
         raise UploadRejected(protected) from exc
     except Exception as exc:
         # A hostile or damaged PDF can make a parser fail in many ways (pypdf's own errors,

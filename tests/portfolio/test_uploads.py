@@ -271,6 +271,28 @@ def test_password_protected_pdf_is_rejected() -> None:
     assert "protected with a password" in rejection("proof.pdf", out.getvalue())
 
 
+def test_aes_password_protected_pdf_is_rejected() -> None:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    assert "protected with a password" in rejection("proof.pdf", out.getvalue())
+
+
+@pytest.mark.parametrize("algorithm", ["AES-128", "AES-256", "RC4-128"])
+def test_pdf_locked_against_editing_but_open_to_read_is_accepted(algorithm: str) -> None:
+    # Certificates of participation often come this way: anyone may open them, only the issuer
+    # may change them. Reviewers' browsers open them, so they are proofs like any other.
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt(user_password="", owner_password="issuer", algorithm=algorithm)
+    out = io.BytesIO()
+    writer.write(out)
+    inspected = inspect_upload(upload("certificate.pdf", out.getvalue()))
+    assert inspected.content_type == "application/pdf"
+
+
 def test_decompression_bomb_png_is_rejected_without_decoding_it() -> None:
     data = bomb_png()
     assert len(data) < 100_000  # small on disk: the danger is in the decoded size
