@@ -23,6 +23,21 @@ def get_owned_activity(programme: StudyProgramme, pk: int) -> Activity:
     )
 
 
+def get_offerable_activity(programme: StudyProgramme, pk: int) -> Activity:
+    """A public activity of another programme's catalogue, not yet in this one."""
+    return get_object_or_404(Activity.objects.public().exclude(programmes=programme), pk=pk)
+
+
+def get_borrowed_activity(programme: StudyProgramme, pk: int) -> Activity:
+    """An activity in the programme's catalogue that another programme is responsible for."""
+    return get_object_or_404(
+        Activity.objects.offered_by(programme)
+        .exclude(programme=programme)
+        .select_related("programme"),
+        pk=pk,
+    )
+
+
 def get_public_activity(programme: StudyProgramme, pk: int) -> Activity:
     """An activity in the programme's public catalogue."""
     return get_object_or_404(

@@ -273,6 +273,45 @@ def restore_activity(*, activity: Activity, by: User) -> Activity:
     return locked
 
 
+@transaction.atomic
+def offer_activity(*, activity: Activity, programme: StudyProgramme, by: User) -> None:
+    """Put another programme's activity into this programme's catalogue too.
+
+    The responsible programme still edits and archives it; this programme's students can
+    choose it from now on.
+    """
+    _require_admin(by, programme)
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    if locked.archived_at is not None or locked.private_to_id is not None:
+        raise ActivityError(_("This activity is not in any public catalogue."))
+    if locked.programmes.filter(pk=programme.pk).exists():
+        raise ActivityError(_("This activity is already in your catalogue."))
+    locked.programmes.add(programme)
+    audit.record(
+        actor=by, action="activity.offered", target=locked, data={"programme": programme.code}
+    )
+
+
+@transaction.atomic
+def stop_offering(*, activity: Activity, programme: StudyProgramme, by: User) -> None:
+    """Take another programme's activity out of this programme's catalogue again.
+
+    Students who already chose it keep it in their portfolio.
+    """
+    _require_admin(by, programme)
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    if locked.programme_id == programme.pk:
+        raise ActivityError(
+            _("Your programme is responsible for this activity: archive it instead.")
+        )
+    if not locked.programmes.filter(pk=programme.pk).exists():
+        raise ActivityError(_("This activity is no longer in your catalogue."))
+    locked.programmes.remove(programme)
+    audit.record(
+        actor=by, action="activity.unoffered", target=locked, data={"programme": programme.code}
+    )
+
+
 # --- Proposals -------------------------------------------------------------------------------
 
 

@@ -32,6 +32,16 @@ urlpatterns = [
         manage.activity_restore,
         name="activity_restore",
     ),
+    path(
+        "manage/<slug:code>/activities/<int:activity>/stop-offering/",
+        manage.activity_unoffer,
+        name="activity_unoffer",
+    ),
+    path(
+        "manage/<slug:code>/activities/other-programmes/",
+        manage.other_catalogues,
+        name="other_catalogues",
+    ),
     path("manage/<slug:code>/proposals/", manage.proposals, name="proposals"),
     path("manage/<slug:code>/proposals/<int:proposal>/", manage.proposal, name="proposal"),
     path(

@@ -49,6 +49,8 @@ ACTION_LABELS = {
     "activity.changed": _("activity changed"),
     "activity.created": _("activity added to the catalogue"),
     "activity.restored": _("activity offered again"),
+    "activity.offered": _("activity added to another programme's catalogue"),
+    "activity.unoffered": _("activity taken out of another programme's catalogue"),
     "enrolment.created": _("signed up for the certificate"),
     "enrolment.withdrawn": _("withdrew from the certificate"),
     "enrolment.career_course": _("CIL career course recorded"),

@@ -200,6 +200,8 @@ URL_RULES: dict[str, Rule] = {
     "activities:activity_edit": PROGRAMME_ADMIN,
     "activities:activity_archive": PROGRAMME_ADMIN,
     "activities:activity_restore": PROGRAMME_ADMIN,
+    "activities:other_catalogues": PROGRAMME_ADMIN,  # offers another programme's activity
+    "activities:activity_unoffer": PROGRAMME_ADMIN,
     "activities:proposals": PROGRAMME_ADMIN,
     "activities:proposal": PROGRAMME_ADMIN,
     "activities:proposal_decline": PROGRAMME_ADMIN,

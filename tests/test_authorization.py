@@ -113,6 +113,11 @@ EXPECTED: dict[str, Expect] = {
     "activities:activity_edit": P_ADMIN_PAGE,
     "activities:activity_archive": P_ADMIN_PAGE,  # GET asks for confirmation
     "activities:activity_restore": P_ADMIN_PAGE,
+    "activities:other_catalogues": P_ADMIN_PAGE,
+    # The sample activity is P's own, not borrowed from another programme: nothing to take out.
+    "activities:activity_unoffer": Expect.of(
+        DENIED, anonymous=LOGIN, admin_p=MISSING, superuser=MISSING
+    ),
     "activities:proposals": P_ADMIN_PAGE,
     "activities:proposal": P_ADMIN_PAGE,
     "activities:proposal_decline": P_ADMIN_POST,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,7 +20,13 @@ from activities.forms import (
     QuestionsForm,
     RulesForm,
 )
-from activities.lookups import get_owned_activity, get_programme, get_programme_proposal
+from activities.lookups import (
+    get_borrowed_activity,
+    get_offerable_activity,
+    get_owned_activity,
+    get_programme,
+    get_programme_proposal,
+)
 from activities.models import (
     Activity,
     ActivityProposal,
@@ -307,3 +315,88 @@ def proposal_decline(request: HttpRequest, code: str, proposal: int) -> HttpResp
             _("Declined. %(student)s has been told why.") % {"student": instance.student.full_name},
         )
     return redirect("activities:proposals", code=programme.code)
+
+
+OTHER_CATALOGUES_PAGE_SIZE = 25
+
+
+@require_http_methods(["GET", "POST"])
+def other_catalogues(request: HttpRequest, code: str) -> HttpResponse:
+    """Activities in other programmes' catalogues, to offer in this one too: an institution's
+    international week, a language café run by another faculty."""
+    programme = get_programme(code)
+    if request.method == "POST":
+        activity = get_offerable_activity(programme, _int(request.POST.get("activity")))
+        try:
+            services.offer_activity(activity=activity, programme=programme, by=request.user)
+        except services.ActivityError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” is in your catalogue now.") % {"title": activity.title},
+            )
+        return redirect(request.get_full_path())
+    query = request.GET.get("q", "").strip()
+    activities = (
+        Activity.objects.public()
+        .exclude(programmes=programme)
+        .select_related("programme")
+        .order_by("title_en", "pk")
+    )
+    for word in query.split()[:8]:
+        activities = activities.filter(
+            Q(title_en__icontains=word)
+            | Q(title_nb__icontains=word)
+            | Q(programme__name_en__icontains=word)
+            | Q(programme__name_nb__icontains=word)
+        )
+    page = Paginator(activities, OTHER_CATALOGUES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "activities/other_catalogues.html",
+        {
+            "programme": programme,
+            "activities": page,
+            "page_obj": page,
+            "q": query,
+            "query": urlencode({"q": query}) if query else "",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_unoffer(request: HttpRequest, code: str, activity: int) -> HttpResponse:
+    """Take another programme's activity out of this catalogue (it asks first)."""
+    programme = get_programme(code)
+    instance = get_borrowed_activity(programme, activity)
+    back = redirect("activities:manage_programme", code=programme.code)
+    if request.method == "POST":
+        try:
+            services.stop_offering(activity=instance, programme=programme, by=request.user)
+        except services.ActivityError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” is no longer in your catalogue.") % {"title": instance.title},
+            )
+        return back
+    return confirm_page(
+        request,
+        question=_("Take “%(title)s” out of your catalogue?") % {"title": instance.title},
+        explanation=_(
+            "Your students can no longer choose it; those who already did keep it in their "
+            "portfolio. %(programme)s still offers it."
+        )
+        % {"programme": instance.programme.name},
+        button=_("Take it out"),
+        cancel_url=back.url,
+    )
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise Http404 from None

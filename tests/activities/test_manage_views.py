@@ -387,3 +387,60 @@ def test_groups_list_query_count_does_not_grow(
     with django_assert_max_num_queries(6):
         response = client.get(reverse("activities:groups"))
     assert len(response.context["programmes"]) == size + 2
+
+
+def test_administrator_adds_an_activity_of_another_programme_and_takes_it_out(
+    personas: Personas,
+) -> None:
+    cafe = ActivityFactory(programme=personas.programme_p, title_en="Language café")
+    ActivityFactory(programme=personas.programme_p, title_en="Buddy programme")
+    ActivityFactory(programme=personas.programme_q, title_en="Medicine's own")
+    client = client_for(personas.admin_q)
+    url = reverse("activities:other_catalogues", args=["medicine"])
+    listed = client.get(url)
+    assert [a.title_en for a in listed.context["activities"]] == [
+        "Buddy programme",
+        "Language café",
+    ]
+    assert [a.title_en for a in client.get(url, {"q": "café"}).context["activities"]] == [
+        "Language café"
+    ]
+    done = client.post(url, {"activity": cafe.pk}, follow=True)
+    assert "is in your catalogue now" in done.content.decode()
+    assert [a.title_en for a in done.context["activities"]] == ["Buddy programme"]
+    catalogue = client.get(reverse("activities:catalogue", args=["medicine"]))
+    assert "Language café" in catalogue.content.decode()
+    manage = client.get(reverse("activities:manage_programme", args=["medicine"])).content.decode()
+    unoffer = reverse("activities:activity_unoffer", args=["medicine", cafe.pk])
+    assert unoffer in manage
+    assert "Take “Language café” out of your catalogue?" in client.get(unoffer).content.decode()
+    client.post(unoffer)
+    assert not Activity.objects.offered_by(personas.programme_q).filter(pk=cafe.pk).exists()
+    # Nothing to take out twice, and Q cannot take P's activity out of P's catalogue.
+    assert client.post(unoffer).status_code == 404
+    assert (
+        client.post(reverse("activities:activity_unoffer", args=["nursing", cafe.pk])).status_code
+        == 403
+    )
+
+
+def test_an_activity_offered_already_or_not_public_cannot_be_added(personas: Personas) -> None:
+    private = ActivityFactory(programme=personas.programme_p, private_to=personas.student_a)
+    own = ActivityFactory(programme=personas.programme_q)
+    client = client_for(personas.admin_q)
+    url = reverse("activities:other_catalogues", args=["medicine"])
+    for activity in (private, own):
+        assert client.post(url, {"activity": activity.pk}).status_code == 404
+    assert client.post(url, {"activity": "not a number"}).status_code == 404
+    assert not Activity.objects.offered_by(personas.programme_q).exclude(pk=own.pk).exists()
+
+
+@pytest.mark.parametrize("size", [5, 100])
+def test_other_catalogues_query_count_does_not_grow(
+    personas: Personas, django_assert_max_num_queries, size: int
+) -> None:
+    ActivityFactory.create_batch(size, programme=personas.programme_p)
+    client = client_for(personas.admin_q)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("activities:other_catalogues", args=["medicine"]))
+    assert response.context["page_obj"].paginator.count == size

@@ -336,3 +336,53 @@ def test_only_the_programmes_students_propose(personas: Personas) -> None:
             values={"title": "x", "description": "y", "location": "home", "category": "other"},
         )
     assert not ActivityProposal.objects.exists()
+
+
+def test_another_programme_offers_an_activity_and_takes_it_out_again(personas: Personas) -> None:
+    activity = ActivityFactory(programme=personas.programme_p)
+    services.offer_activity(activity=activity, programme=personas.programme_q, by=personas.admin_q)
+    assert Activity.objects.public().offered_by(personas.programme_q).get() == activity
+    # The responsible programme does not change: P still edits and archives it.
+    activity.refresh_from_db()
+    assert activity.programme == personas.programme_p
+    offered = AuditEvent.objects.get(action="activity.offered")
+    assert (offered.actor, offered.data) == (personas.admin_q, {"programme": "medicine"})
+
+    with pytest.raises(services.ActivityError, match="already in your catalogue"):
+        services.offer_activity(
+            activity=activity, programme=personas.programme_q, by=personas.admin_q
+        )
+    services.stop_offering(activity=activity, programme=personas.programme_q, by=personas.admin_q)
+    assert not Activity.objects.offered_by(personas.programme_q).exists()
+    assert Activity.objects.offered_by(personas.programme_p).get() == activity
+    assert AuditEvent.objects.filter(action="activity.unoffered").count() == 1
+
+
+def test_only_public_activities_are_offered_and_only_by_the_programmes_administrators(
+    personas: Personas,
+) -> None:
+    archived = ActivityFactory(programme=personas.programme_p)
+    services.archive_activity(activity=archived, by=personas.admin_p)
+    private = ActivityFactory(programme=personas.programme_p, private_to=personas.student_a)
+    for activity in (archived, private):
+        with pytest.raises(services.ActivityError, match="not in any public catalogue"):
+            services.offer_activity(
+                activity=activity, programme=personas.programme_q, by=personas.admin_q
+            )
+    public = ActivityFactory(programme=personas.programme_p)
+    with pytest.raises(PermissionDenied):  # administrator of P, not of Q
+        services.offer_activity(
+            activity=public, programme=personas.programme_q, by=personas.admin_p
+        )
+    assert not Activity.objects.offered_by(personas.programme_q).exists()
+
+
+def test_a_programme_does_not_take_its_own_activity_out_of_its_catalogue(
+    personas: Personas,
+) -> None:
+    activity = ActivityFactory(programme=personas.programme_p)
+    with pytest.raises(services.ActivityError, match="archive it instead"):
+        services.stop_offering(
+            activity=activity, programme=personas.programme_p, by=personas.admin_p
+        )
+    assert Activity.objects.offered_by(personas.programme_p).get() == activity

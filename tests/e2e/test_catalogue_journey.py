@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from activities.models import Activity, ActivityProposal
 from tests.conftest import Personas
 from tests.e2e.conftest import Visit, prefer_language, sign_in_as
-from tests.factories import EnrolmentFactory
+from tests.factories import ActivityFactory, EnrolmentFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -177,3 +177,65 @@ def test_central_staff_assign_a_reviewer_on_a_phone(
     expect(table.get_by_role("row").filter(has_text=personas.student_b.full_name)).to_contain_text(
         "Fagperson" if language == "nb" else "Reviewer"
     )
+
+
+OTHER = {
+    "en": {
+        "add_from": "Add from other programmes",
+        "search": "Search by title or programme",
+        "search_button": "Search",
+        "add": "Add to my catalogue",
+        "added": "is in your catalogue now",
+        "take_out": "Take out of my catalogue",
+        "confirm": "Take it out",
+        "taken_out": "is no longer in your catalogue",
+    },
+    "nb": {
+        "add_from": "Legg til fra andre studieprogram",
+        "search": "Søk etter tittel eller studieprogram",
+        "search_button": "Søk",
+        "add": "Legg til i aktivitetskatalogen",
+        "added": "er i aktivitetskatalogen deres nå",
+        "take_out": "Ta ut av aktivitetskatalogen",
+        "confirm": "Ta den ut",
+        "taken_out": "er ikke lenger i aktivitetskatalogen deres",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "nb"])
+def test_administrator_offers_another_programmes_activity_and_takes_it_out(
+    visit: Visit, personas: Personas, language: str
+) -> None:
+    t = OTHER[language]
+    week = ActivityFactory(
+        programme=personas.programme_p,
+        title_en="International week",
+        title_nb="Internasjonal uke",
+    )
+    ActivityFactory(programme=personas.programme_p, title_en="Buddy", title_nb="Fadder")
+    title = week.title_nb if language == "nb" else week.title_en
+    page = visit.page
+    prefer_language(visit, language)
+    sign_in_as(visit, personas.admin_q)
+    visit.goto("/manage/medicine/")
+    page.get_by_role("link", name=t["add_from"]).click()
+    visit.check()
+    page.get_by_label(t["search"]).fill(title.split()[0])
+    page.get_by_role("button", name=t["search_button"], exact=True).click()
+    visit.check()
+    expect(page.get_by_role("row")).to_have_count(2)  # the heading and the one match
+    page.get_by_role("row").filter(has_text=title).get_by_role("button", name=t["add"]).click()
+    visit.check()
+    expect(page.get_by_role("main")).to_contain_text(t["added"])
+    assert week.programmes.filter(pk=personas.programme_q.pk).exists()
+
+    visit.goto("/programmes/medicine/catalogue/")
+    expect(page.get_by_role("main")).to_contain_text(title)
+    visit.goto("/manage/medicine/")
+    page.get_by_role("row").filter(has_text=title).get_by_role("link", name=t["take_out"]).click()
+    visit.check()
+    page.get_by_role("button", name=t["confirm"]).click()
+    visit.check()
+    expect(page.get_by_role("main")).to_contain_text(t["taken_out"])
+    assert not week.programmes.filter(pk=personas.programme_q.pk).exists()
