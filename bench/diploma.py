@@ -1,15 +1,24 @@
 """Time the diploma against the least WeasyPrint can do (``python -m bench.diploma``).
 
-Renders one certified student's diploma exactly as issuing does (``render_pdf``, default
-language: both), and a minimal one-page document through the same WeasyPrint, alternately, in
-this one process; prints the times in milliseconds as JSON. The first render of each is a
-warm-up (fonts load once per process) and is not counted.
+Renders, in turn, in this one process:
+
+* one certified student's diploma exactly as issuing does (``render_pdf``, default language:
+  both, one page each);
+* a minimal one-page document through the same WeasyPrint (the budget's yardstick);
+* the diploma's own text with no design at all: each block of it a plain paragraph, one page
+  per language, no table, image, QR code or stylesheet. It shows how much of the diploma's
+  time is the amount of text, which no layout can avoid.
+
+Prints the times in milliseconds as JSON. The first render of each is a warm-up (fonts load
+once per process) and is not counted.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import json
+import re
 import sys
 import time
 
@@ -38,12 +47,26 @@ def main() -> None:
         )
 
     def render_minimal() -> bytes:
-        html = "<!doctype html><html lang=en><title>Minimal</title><p>A minimal document.</p>"
-        return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf()
+        page = "<!doctype html><html lang=en><title>Minimal</title><p>A minimal document.</p>"
+        return HTML(string=page, url_fetcher=fetcher, base_url=None).write_pdf()
 
-    times: dict[str, list[float]] = {"diploma": [], "minimal": []}
+    text_only = _text_only(
+        diploma.render_html(
+            content=content, number="BENCH-1", code="b" * 43, language=Diploma.Language.BOTH
+        )
+    )
+
+    def render_text_only() -> bytes:
+        return HTML(string=text_only, url_fetcher=fetcher, base_url=None).write_pdf()
+
+    renders = (
+        ("diploma", render_diploma),
+        ("minimal", render_minimal),
+        ("text_only", render_text_only),
+    )
+    times: dict[str, list[float]] = {name: [] for name, _ in renders}
     for i in range(args.repeat + 1):
-        for name, render in (("diploma", render_diploma), ("minimal", render_minimal)):
+        for name, render in renders:
             started = time.perf_counter()
             pdf = render()
             took = (time.perf_counter() - started) * 1000
@@ -52,6 +75,20 @@ def main() -> None:
             if i:
                 times[name].append(took)
     json.dump(times, sys.stdout)
+
+
+_BLOCK_END = re.compile(r"</(p|h1|h2|h3|li|tr|div|header|footer)>|<br>", re.I)
+
+
+def _text_only(page_html: str) -> str:
+    """The diploma's text, each block a plain paragraph, one page per language."""
+    pages = []
+    for section in re.findall(r'<section class="diploma".*?</section>', page_html, re.S):
+        text = re.sub(r"<[^>]+>", " ", _BLOCK_END.sub("\n", section))
+        lines = [" ".join(line.split()) for line in html.unescape(text).splitlines()]
+        pages.append("".join(f"<p>{html.escape(line)}</p>" for line in lines if line))
+    body = '<div style="break-before: page"></div>'.join(pages)
+    return f"<!doctype html><html lang=en><title>Text</title>{body}"
 
 
 if __name__ == "__main__":

@@ -81,7 +81,7 @@ def snapshot(enrolment: Enrolment) -> dict[str, Any]:
                 "location": e.activity.location,
                 "from": e.started_on.isoformat(),
                 "to": e.ended_on.isoformat() if e.ended_on else None,
-                "place": ", ".join(p for p in (e.host, e.city, e.country.name) if p),
+                "place": {lang: _place(e, lang) for lang in ("en", "nb")},
             }
             for e in entries
         ],
@@ -92,6 +92,12 @@ def snapshot(enrolment: Enrolment) -> dict[str, Any]:
         },
         "signatories": list(settings.CIL_DIPLOMA_SIGNATORIES),
     }
+
+
+def _place(entry: Entry, language: str) -> str:
+    """Host, city and country, the country named in ``language``."""
+    with translation.override(language):
+        return ", ".join(p for p in (entry.host, entry.city, str(entry.country.name)) if p)
 
 
 def _data_uri(content: bytes, mime: str) -> str:
@@ -108,6 +114,15 @@ def _static_bytes(path: str) -> bytes:
 
 def render_pdf(*, content: dict[str, Any], number: str, code: str, language: str) -> bytes:
     """The diploma as PDF bytes: one page per language."""
+    html = render_html(content=content, number=number, code=code, language=language)
+    fetcher = inline_only_fetcher()
+    return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(
+        stylesheets=[_stylesheet()]
+    )
+
+
+def render_html(*, content: dict[str, Any], number: str, code: str, language: str) -> str:
+    """The diploma's HTML, one ``<section class="diploma">`` per language, images inline."""
     url = verification_url(code)
     images = {
         "logo": _logo(),
@@ -132,11 +147,7 @@ def render_pdf(*, content: dict[str, Any], number: str, code: str, language: str
                     },
                 )
             )
-    html = render_to_string("certificates/diploma/diploma.html", {"pages": pages, "number": number})
-    fetcher = inline_only_fetcher()
-    return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(
-        stylesheets=[_stylesheet()]
-    )
+    return render_to_string("certificates/diploma/diploma.html", {"pages": pages, "number": number})
 
 
 @functools.cache

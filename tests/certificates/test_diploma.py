@@ -89,6 +89,10 @@ def test_both_languages_give_one_page_each(personas: Personas) -> None:
     assert "International activities" in reader.pages[0].extract_text()
     assert "Internasjonale aktiviteter" in reader.pages[1].extract_text()
     assert "Language café (nb)" in reader.pages[1].extract_text()
+    # Each page names the countries in its own language.
+    assert "Oslo, Norway" in reader.pages[0].extract_text()
+    assert "Oslo, Norge" in reader.pages[1].extract_text()
+    assert "Norway" not in reader.pages[1].extract_text()
 
 
 def test_two_downloads_are_the_same_bytes(personas: Personas) -> None:
