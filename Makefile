@@ -60,7 +60,7 @@ test: SYSTEM_DEPS = test
 test: system-deps dev-setup
 	scripts/test.sh
 
-# Not part of `make test`: it takes about six minutes and checks speed, not behaviour.
+# Not part of `make test`: it takes about four minutes and checks speed, not behaviour.
 bench: SYSTEM_DEPS = bench
 bench: system-deps setup
 	scripts/bench.sh $(BENCH_ARGS)
