@@ -7,7 +7,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -425,11 +425,6 @@ class CatalogueFilter(django_filters.FilterSet):
         return queryset.filter(credit_bearing=value == "yes")
 
     def search(self, queryset: QuerySet[Activity], name: str, value: str) -> QuerySet[Activity]:
-        for word in value.split()[:8]:
-            queryset = queryset.filter(
-                Q(title_en__icontains=word)
-                | Q(title_nb__icontains=word)
-                | Q(description_en__icontains=word)
-                | Q(description_nb__icontains=word)
-            )
-        return queryset
+        return queryset.matching(
+            value, ("title_en", "title_nb", "description_en", "description_nb")
+        )

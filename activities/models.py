@@ -380,6 +380,16 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
     def offered_by(self, programme: StudyProgramme) -> ActivityQuerySet:
         return self.filter(programmes=programme)
 
+    def matching(self, text: str, fields: tuple[str, ...]) -> ActivityQuerySet:
+        """Activities with every word of ``text`` (the first eight) in one of ``fields``."""
+        queryset = self
+        for word in text.split()[:8]:
+            condition = models.Q()
+            for field in fields:
+                condition |= models.Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(condition)
+        return queryset
+
     def available_to(self, student: Any, programme: StudyProgramme) -> ActivityQuerySet:
         """What a student of the programme can choose: its catalogue and their own activities."""
         return (

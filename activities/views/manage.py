@@ -343,14 +343,8 @@ def other_catalogues(request: HttpRequest, code: str) -> HttpResponse:
         .exclude(programmes=programme)
         .select_related("programme")
         .order_by("title_en", "pk")
+        .matching(query, ("title_en", "title_nb", "programme__name_en", "programme__name_nb"))
     )
-    for word in query.split()[:8]:
-        activities = activities.filter(
-            Q(title_en__icontains=word)
-            | Q(title_nb__icontains=word)
-            | Q(programme__name_en__icontains=word)
-            | Q(programme__name_nb__icontains=word)
-        )
     page = Paginator(activities, OTHER_CATALOGUES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
