@@ -1,6 +1,7 @@
-"""On a phone: an administrator works through the review queue and the figures. Every page
-passes axe-core and fits the screen without sideways scrolling (wide tables scroll inside
-their own box). The student's side on a phone is in the journeys of each part."""
+"""On a phone: an administrator works through the review queue and the figures, and adds
+another programme's activity to the catalogue. Every page passes axe-core and fits the screen
+without sideways scrolling (wide tables scroll inside their own box). The student's side on a
+phone is in the journeys of each part."""
 
 from __future__ import annotations
 
@@ -39,4 +40,22 @@ def test_administrator_reviews_and_reads_figures_on_a_phone(
     countries.locator("summary").click()
     expect(countries.get_by_role("table")).to_contain_text("Kenya")
     phone.check("-numbers")
+    fits_the_screen(page)
+
+
+def test_administrator_adds_another_programmes_activity_on_a_phone(
+    phone: Visit, personas: Personas
+) -> None:
+    ActivityFactory(programme=personas.programme_q, title_en="Global health seminar")
+    page = phone.page
+    sign_in_as(phone, personas.admin_p)
+    phone.goto("/manage/nursing/activities/other-programmes/")
+    fits_the_screen(page)
+    row = page.get_by_role("row").filter(has_text="Global health seminar")
+    row.get_by_role("button", name="Add to my catalogue").click()
+    phone.check("-added")
+    expect(page.get_by_role("main")).to_contain_text("is in your catalogue now")
+    fits_the_screen(page)
+    phone.goto("/manage/nursing/")
+    expect(page.get_by_role("main")).to_contain_text("Global health seminar")
     fits_the_screen(page)
