@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from certificates import workflow
 from certificates.models import Diploma, DiplomaBatch
+from cil import ratelimit
 from tests.conftest import Personas
 from tests.factories import ActivityFactory, EnrolmentFactory, EntryFactory
 from tests.support.clients import client_for
@@ -197,8 +198,9 @@ def test_unknown_codes_are_a_plain_404(client: Client, db) -> None:
     assert client.get(reverse("certificates:verify", args=["x" * 43])).status_code == 404
 
 
-def test_verification_is_rate_limited(client: Client, db, settings) -> None:
+def test_verification_is_rate_limited(client: Client, db, settings, monkeypatch) -> None:
     settings.CIL_VERIFY_RATE_PER_MINUTE = 3
+    monkeypatch.setattr(ratelimit, "_now", lambda: 1_800_000_010.0)  # one and the same minute
     statuses = [
         client.get(reverse("certificates:verify", args=[f"code{i}"])).status_code for i in range(5)
     ]
