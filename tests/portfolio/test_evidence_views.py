@@ -194,3 +194,20 @@ def test_nobody_else_can_export_my_portfolio(personas: Personas, entry) -> None:
             reverse("portfolio:export", args=[entry.enrolment.pk])
         )
         assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "PDF, JPEG, PNG, WebP or HEIC photo, up to 7 MB."),
+        ("nb", "PDF eller JPEG-, PNG-, WebP- eller HEIC-bilde, opptil 7 MB."),
+    ],
+)
+def test_the_upload_form_names_the_accepted_types_and_the_limit(
+    personas: Personas, entry, settings, language: str, expected: str
+) -> None:
+    settings.CIL_UPLOAD_MAX_BYTES = 7 * 1024 * 1024
+    client = client_for(personas.student_a)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("portfolio:entry", args=[entry.pk])).content.decode()
+    assert expected in page

@@ -17,10 +17,13 @@ from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParser
 from django.test import RequestFactory
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from django.utils import translation
 from django.utils.datastructures import MultiValueDict
 from PIL import Image
 from pypdf import PdfWriter
 
+from portfolio.forms import EvidenceForm
+from portfolio.models import Evidence
 from portfolio.uploads import (
     ALLOWED_DESCRIPTION,
     Inspected,
@@ -576,3 +579,29 @@ def test_files_the_handler_kept_can_be_inspected_and_cleaned(parse_multipart: Ca
     assert inspect_upload(files["photo"]).content_type == "image/jpeg"
     photo, _ = clean_image(files["photo"])
     assert open_jpeg(photo).size == (100, 200)
+
+
+# --- What the rest of the site says about accepted types -----------------------------------------
+
+
+def test_file_picker_offers_the_accepted_types_and_heic_by_name() -> None:
+    accept = EvidenceForm().fields["file"].widget.attrs["accept"]
+    assert accept == (
+        "application/pdf,image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"
+    )
+
+
+def test_allowed_description_in_norwegian() -> None:
+    with translation.override("nb"):
+        assert str(ALLOWED_DESCRIPTION) == "PDF, JPEG, PNG, WebP eller HEIC"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "download_name"),
+    [("application/pdf", "Programme.pdf"), ("image/jpeg", "Programme.jpg")],
+)
+def test_evidence_is_offered_for_download_with_the_stored_type_extension(
+    content_type: str, download_name: str
+) -> None:
+    evidence = Evidence(content_type=content_type, original_name="Programme.heic")
+    assert evidence.download_name == download_name
