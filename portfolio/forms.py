@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from portfolio.models import Enrolment, Entry, Evidence
+from portfolio.uploads import FILE_PICKER_ACCEPT, file_help_text
 
 
 class DateInput(forms.DateInput):
@@ -100,16 +101,11 @@ class NoteForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
+    # The help text (types and size limit) is set per form, when the limit and language are known.
     file = forms.FileField(
         label=_("File"),
-        help_text=_("PDF, JPEG, PNG, WebP or HEIC photo, up to %(mb)d MB."),
         # What the file picker offers; the server decides by the bytes (portfolio/uploads.py).
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": "application/pdf,image/jpeg,image/png,image/webp,"
-                "image/heic,image/heif,.heic,.heif"
-            }
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": FILE_PICKER_ACCEPT}),
     )
     kind = forms.ChoiceField(
         label=_("What is it?"),
@@ -122,9 +118,9 @@ class EvidenceForm(forms.Form):
     )
     caption = forms.CharField(label=_("Caption (optional)"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, max_mb: int = 20, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = self.fields["file"].help_text % {"mb": max_mb}
+        self.fields["file"].help_text = file_help_text()
 
 
 class ReflectionForm(forms.Form):

@@ -13,6 +13,7 @@ from django_countries.fields import CountryField
 
 from activities.models import Activity, Location, StudyProgramme
 from activities.rules import CompletedEntry, RuleSet
+from portfolio.uploads import stored_extension
 
 
 class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
@@ -317,5 +318,4 @@ class Evidence(models.Model):
     def download_name(self) -> str:
         """The name to offer on download: the original name with the stored type's extension."""
         stem = self.original_name.rsplit(".", 1)[0] or "file"
-        extension = ".pdf" if self.content_type == "application/pdf" else ".jpg"
-        return stem + extension
+        return stem + stored_extension(self.content_type)

@@ -296,12 +296,13 @@ def add_evidence(
     try:
         with transaction.atomic():
             locked = _lock_editable(entry, by)
+            stored = inspected.stored
             if inspected.kind == "image":
                 content, thumb = uploads.clean_image(upload)
-                size, extension = content.size, ".jpg"
+                size = content.size
             else:
                 upload.seek(0)
-                content, thumb, size, extension = upload, None, upload.size, inspected.extension
+                content, thumb, size = upload, None, upload.size
             if used_bytes(by) + size > quota:
                 raise PortfolioError(
                     _(
@@ -310,18 +311,18 @@ def add_evidence(
                     )
                     % {"quota": filesizeformat(quota)}
                 )
-            name = _store(content, student=by, extension=extension)
+            name = _store(content, student=by, extension=stored.extension)
             written.append(name)
             thumb_name = ""
             if thumb is not None:
-                thumb_name = _store(thumb, student=by, extension=".jpg")
+                thumb_name = _store(thumb, student=by, extension=uploads.STORED_PHOTO.extension)
                 written.append(thumb_name)
             evidence = Evidence.objects.create(
                 entry=locked,
                 kind=Evidence.Kind.PROOF if inspected.kind == "pdf" else kind,
                 file=name,
                 thumbnail=thumb_name,
-                content_type="application/pdf" if inspected.kind == "pdf" else "image/jpeg",
+                content_type=stored.content_type,
                 original_name=uploads.display_name(upload.name or ""),
                 size=size,
                 caption=caption.strip(),

@@ -1,9 +1,12 @@
-"""Checking and cleaning what students upload: evidence (PDF) and photos (JPEG, PNG, WebP, HEIC).
+"""Checking and cleaning what students upload: the types in ``ACCEPTED_TYPES``, and nothing else.
 
 Nothing here trusts the file name or the browser's content type: the type comes from the bytes,
 and a file is only accepted once the library that will later read it (pypdf, Pillow) has read it
 completely. Photos are re-encoded as JPEG without metadata before anyone else sees them, so a
 phone's GPS position never leaves the student's device through us.
+
+``ACCEPTED_TYPES`` is the one list of what may be uploaded: the checks, the file picker's
+``accept`` attribute, the stored type and extension of evidence and the tests all read it.
 
 The upload handler below stops writing a file to disk as soon as it is larger than the limit, and
 leaves a note on the request so that the view can say why the file is missing.
@@ -15,7 +18,7 @@ import io
 import os
 import unicodedata
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -25,16 +28,15 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from PIL import Image, ImageCms, ImageFile, ImageOps
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
 # HEIC is what iPhones save photos as; pillow_heif teaches Pillow to open it (format "HEIF").
 pillow_heif.register_heif_opener()
-
-ALLOWED_DESCRIPTION = gettext_lazy("PDF, JPEG, PNG, WebP or HEIC")
 
 # A 50-megapixel RGBA picture already takes 200 MB of memory to decode; nothing a phone or a
 # scanner produces for a portfolio is larger. Pillow's own guard only starts at ~89 MP.
@@ -55,72 +57,177 @@ class UploadRejected(Exception):
 
 
 @dataclass(frozen=True)
+class Stored:
+    """How an accepted file is kept: its content type and extension in storage."""
+
+    content_type: str
+    extension: str
+
+
+# Photos are re-encoded by clean_image(), so whatever arrived is stored as a JPEG.
+STORED_PHOTO = Stored("image/jpeg", ".jpg")
+
+
+@dataclass(frozen=True)
 class Inspected:
     """What an accepted upload really is, decided from its bytes."""
 
     kind: str  # "pdf" or "image"
-    content_type: str  # "application/pdf", "image/jpeg", "image/png", "image/webp", "image/heic"
-    extension: str  # ".pdf", ".jpg", ".png", ".webp", ".heic"
+    content_type: str  # the type of the bytes, e.g. "image/heic"
+    extension: str  # the type's usual extension, e.g. ".heic"
+
+    @property
+    def stored(self) -> Stored:
+        """How this upload is stored: a PDF as it is, a photo re-encoded as JPEG."""
+        return _BY_CONTENT_TYPE[self.content_type].stored
 
 
 @dataclass(frozen=True)
-class _Format:
-    inspected: Inspected
-    extensions: frozenset[str]  # the name may end in any of these (or in nothing)
-    pillow_format: str | None  # the only Pillow plugin allowed to open it; None for PDF
+class AcceptedType:
+    """One type of file that may be uploaded; a row of ``ACCEPTED_TYPES``."""
+
     label: str  # the format's name in messages; a name, so the same in every language
+    kind: str  # "pdf" or "image"
+    content_type: str
+    # A file name may end in any of these (or in nothing); the first is the one to suggest.
+    extensions: tuple[str, ...]
+    signature: Callable[[bytes], bool]  # do the file's first bytes announce this type?
+    pillow_format: str | None  # the only Pillow plugin allowed to open it; None for PDF
+    # Other names browsers give the type, for the file picker.
+    mime_aliases: tuple[str, ...] = ()
+    # The file picker offers the type by its extensions too: not every browser knows its MIME
+    # type (Windows and Android browsers do not know HEIC), and would grey the file out.
+    picker_by_name: bool = False
+
+    @property
+    def inspected(self) -> Inspected:
+        return Inspected(self.kind, self.content_type, self.extensions[0])
+
+    @property
+    def stored(self) -> Stored:
+        return (
+            STORED_PHOTO if self.kind == "image" else Stored(self.content_type, self.extensions[0])
+        )
+
+    @property
+    def picker_tokens(self) -> tuple[str, ...]:
+        names = self.extensions if self.picker_by_name else ()
+        return (self.content_type, *self.mime_aliases, *names)
 
 
-_FORMATS = {
-    "pdf": _Format(
-        Inspected("pdf", "application/pdf", ".pdf"),
-        frozenset({".pdf"}),
-        None,
-        "PDF",
-    ),
-    "jpeg": _Format(
-        Inspected("image", "image/jpeg", ".jpg"),
-        frozenset({".jpg", ".jpeg", ".jfif"}),
-        "JPEG",
-        "JPEG",
-    ),
-    "png": _Format(
-        Inspected("image", "image/png", ".png"),
-        frozenset({".png"}),
-        "PNG",
-        "PNG",
-    ),
-    "webp": _Format(
-        Inspected("image", "image/webp", ".webp"),
-        frozenset({".webp"}),
-        "WEBP",
-        "WebP",
-    ),
-    "heic": _Format(
-        Inspected("image", "image/heic", ".heic"),
-        frozenset({".heic", ".heif"}),
-        "HEIF",
-        "HEIC",
-    ),
-}
+def _starts_with(prefix: bytes) -> Callable[[bytes], bool]:
+    return lambda head: head.startswith(prefix)
 
 
-def _sniff(head: bytes) -> _Format | None:
-    """The format the leading bytes announce, or None when they announce none we accept."""
-    if head.startswith(b"%PDF-"):
-        return _FORMATS["pdf"]
-    if head.startswith(b"\xff\xd8\xff"):
-        return _FORMATS["jpeg"]
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return _FORMATS["png"]
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return _FORMATS["webp"]
+def _is_webp(head: bytes) -> bool:
+    return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+
+
+def _is_heif(head: bytes) -> bool:
     # ISO BMFF: the first box is 'ftyp' (4-byte size, 4-byte type), then the major brand. Only
     # the major brand counts: MP4 videos and AVIF list 'mif1' among their compatible brands too.
     is_ftyp = head[4:8] == b"ftyp" and int.from_bytes(head[:4], "big") >= 16
-    if is_ftyp and head[8:12] in _HEIF_BRANDS:
-        return _FORMATS["heic"]
-    return None
+    return is_ftyp and head[8:12] in _HEIF_BRANDS
+
+
+ACCEPTED_TYPES: tuple[AcceptedType, ...] = (
+    AcceptedType(
+        label="PDF",
+        kind="pdf",
+        content_type="application/pdf",
+        extensions=(".pdf",),
+        signature=_starts_with(b"%PDF-"),
+        pillow_format=None,
+    ),
+    AcceptedType(
+        label="JPEG",
+        kind="image",
+        content_type="image/jpeg",
+        extensions=(".jpg", ".jpeg", ".jfif"),
+        signature=_starts_with(b"\xff\xd8\xff"),
+        pillow_format="JPEG",
+    ),
+    AcceptedType(
+        label="PNG",
+        kind="image",
+        content_type="image/png",
+        extensions=(".png",),
+        signature=_starts_with(b"\x89PNG\r\n\x1a\n"),
+        pillow_format="PNG",
+    ),
+    AcceptedType(
+        label="WebP",
+        kind="image",
+        content_type="image/webp",
+        extensions=(".webp",),
+        signature=_is_webp,
+        pillow_format="WEBP",
+    ),
+    AcceptedType(
+        label="HEIC",
+        kind="image",
+        content_type="image/heic",
+        extensions=(".heic", ".heif"),
+        signature=_is_heif,
+        pillow_format="HEIF",
+        mime_aliases=("image/heif",),
+        picker_by_name=True,
+    ),
+)
+
+_BY_CONTENT_TYPE = {accepted.content_type: accepted for accepted in ACCEPTED_TYPES}
+
+# The evidence form's file picker: what it offers; the server still decides by the bytes.
+FILE_PICKER_ACCEPT = ",".join(token for t in ACCEPTED_TYPES for token in t.picker_tokens)
+
+# "PDF, JPEG, PNG, WebP or HEIC", joined when shown, in the language of the moment (Django's own
+# catalogue translates the "or").
+ALLOWED_DESCRIPTION = lazy(
+    lambda: get_text_list([accepted.label for accepted in ACCEPTED_TYPES]), str
+)()
+
+
+def stored_extension(content_type: str) -> str:
+    """The extension for a stored file of this type (evidence keeps the stored type)."""
+    for accepted in ACCEPTED_TYPES:
+        if accepted.stored.content_type == content_type:
+            return accepted.stored.extension
+    return STORED_PHOTO.extension  # nothing else is stored; treated as a photo, as always
+
+
+# The sentences that name the accepted types are translated whole: Norwegian says "PDF eller
+# JPEG-, PNG-, WebP- eller HEIC-bilde", which no list join can build. A test checks that each
+# names every label of ACCEPTED_TYPES, in order, so a new type cannot be left out of one.
+
+
+def not_accepted_message() -> str:
+    return _("This file is not a PDF, JPEG, PNG, WebP or HEIC photo. Upload one of those.")
+
+
+def not_a_photo_message() -> str:
+    return _("This file is not a JPEG, PNG, WebP or HEIC photo. Upload one of those.")
+
+
+def file_help_text() -> str:
+    """The evidence form's help for its file field: the accepted types and the size limit."""
+    return _("PDF, JPEG, PNG, WebP or HEIC photo, up to %(mb)d MB.") % {
+        "mb": max_upload_bytes() // (1024 * 1024)
+    }
+
+
+def max_upload_bytes() -> int:
+    """The largest file accepted (``CIL_UPLOAD_MAX_MB``); read on each use, as tests lower it."""
+    return settings.CIL_UPLOAD_MAX_BYTES
+
+
+def is_over_limit(size: int) -> bool:
+    """The one size rule: the upload handler and ``inspect_upload`` both apply it."""
+    return size > max_upload_bytes()
+
+
+def _sniff(head: bytes) -> AcceptedType | None:
+    """The type the leading bytes announce, or None when they announce none we accept."""
+    return next((t for t in ACCEPTED_TYPES if t.signature(head)), None)
 
 
 def _file_size(upload: UploadedFile) -> int:
@@ -139,13 +246,11 @@ def inspect_upload(upload: UploadedFile) -> Inspected:
 
     Rejects (``UploadRejected``, with a message that says what to do):
 
-    - an empty file, or one over ``settings.CIL_UPLOAD_MAX_BYTES``;
-    - anything whose leading bytes are not PDF (``%PDF-``), JPEG (``FF D8 FF``), PNG (its
-      signature), WebP (``RIFF....WEBP``) or HEIF/HEIC (an ISO BMFF ``ftyp`` box whose major
-      brand is heic/heix/hevc/hevx/heim/heis/mif1/msf1);
-    - a name whose extension contradicts the detected type (pdf: .pdf; jpeg: .jpg/.jpeg/.jfif;
-      png: .png; webp: .webp; heic: .heic/.heif; compared case-insensitively). A name without
-      an extension is fine;
+    - an empty file, or one over the limit (``is_over_limit``: a file that came in a request
+      was already dropped by the upload handler; this catches files from anywhere else);
+    - anything whose leading bytes match no ``signature`` in ``ACCEPTED_TYPES``;
+    - a name whose extension is not one of the detected type's ``extensions`` (compared
+      case-insensitively). A name without an extension is fine;
     - a PDF that pypdf cannot open, that is encrypted with a password, or that has no pages;
     - an image Pillow cannot fully decode, or that has more than 50 megapixels (Pillow's
       decompression-bomb warning and error count as rejections too).
@@ -159,15 +264,12 @@ def inspect_upload(upload: UploadedFile) -> Inspected:
             raise UploadRejected(
                 _("This file is empty. Check that you chose the right file and upload it again.")
             )
-        limit = settings.CIL_UPLOAD_MAX_BYTES
-        if size > limit:
-            raise UploadRejected(_too_large_message(size, limit))
+        if is_over_limit(size):
+            raise UploadRejected(_too_large_message(size))
 
         fmt = _sniff(_read_head(upload))
         if fmt is None:
-            raise UploadRejected(
-                _("This file is not a PDF, JPEG, PNG, WebP or HEIC photo. Upload one of those.")
-            )
+            raise UploadRejected(not_accepted_message())
         _check_extension(upload.name or "", fmt)
 
         upload.seek(0)
@@ -181,15 +283,15 @@ def inspect_upload(upload: UploadedFile) -> Inspected:
         upload.seek(0)
 
 
-def _too_large_message(size: int, limit: int) -> str:
+def _too_large_message(size: int) -> str:
     return _(
         "This file is %(size)s, more than the limit of %(limit)s. Make it smaller (for "
         "example, export the PDF again with smaller pictures, or send a smaller photo) and "
         "upload it again."
-    ) % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+    ) % {"size": filesizeformat(size), "limit": filesizeformat(max_upload_bytes())}
 
 
-def _check_extension(name: str, fmt: _Format) -> None:
+def _check_extension(name: str, fmt: AcceptedType) -> None:
     extension = os.path.splitext(display_name(name))[1].lower()
     if not extension or extension in fmt.extensions:
         return
@@ -202,7 +304,7 @@ def _check_extension(name: str, fmt: _Format) -> None:
             "kind": fmt.label,
             # The part after the dot comes from the user; keep what we echo back short.
             "extension": extension[:20],
-            "expected": fmt.inspected.extension,
+            "expected": fmt.extensions[0],
         }
     )
 
@@ -356,9 +458,7 @@ def clean_image(upload: UploadedFile) -> tuple[ContentFile, ContentFile]:
     try:
         fmt = _sniff(_read_head(upload))
         if fmt is None or fmt.pillow_format is None:
-            raise UploadRejected(
-                _("This file is not a JPEG, PNG, WebP or HEIC photo. Upload one of those.")
-            )
+            raise UploadRejected(not_a_photo_message())
         with _open_image(upload, fmt.pillow_format) as img:
             _load(img)
             try:
@@ -415,7 +515,7 @@ class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
     """Streams each uploaded file to a temporary file on disk, up to a size limit.
 
     This is Django's ``TemporaryFileUploadHandler`` (so nothing is held in memory), except
-    that a file which grows past ``settings.CIL_UPLOAD_MAX_BYTES`` is not written any further:
+    that a file which grows past the limit (``is_over_limit``) is not written any further:
     the handler raises ``SkipFile``, Django closes (and so deletes) the temporary file, reads
     the rest of that file from the request without keeping it, and leaves it out of
     ``request.FILES``. Other files and fields in the same request are unaffected.
@@ -438,7 +538,7 @@ class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self._received += len(raw_data)
-        if self._received > settings.CIL_UPLOAD_MAX_BYTES:
+        if is_over_limit(self._received):
             if self.request is not None:
                 rejected = getattr(self.request, "cil_rejected_uploads", None)
                 if rejected is None:
@@ -455,4 +555,4 @@ class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
             "This file is larger than the limit of %(limit)s. Make it smaller (for example, "
             "export the PDF again with smaller pictures, or send a smaller photo) and upload "
             "it again."
-        ) % {"limit": filesizeformat(settings.CIL_UPLOAD_MAX_BYTES)}
+        ) % {"limit": filesizeformat(max_upload_bytes())}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -162,7 +161,7 @@ def entry(request: HttpRequest, entry: int) -> HttpResponse:
             "evidence": list(instance.evidence.all()),
             "notes": list(instance.notes.all()),
             "questions": services.reflection_questions(instance),
-            "evidence_form": EvidenceForm(max_mb=settings.CIL_UPLOAD_MAX_BYTES // (1024 * 1024)),
+            "evidence_form": EvidenceForm(),
             "note_form": NoteForm(),
             "problems": services.submission_problems(instance) if instance.is_editable else [],
         },
@@ -283,8 +282,7 @@ def note_delete(request: HttpRequest, note: int) -> HttpResponse:
 @require_POST
 def evidence_add(request: HttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
-    max_mb = settings.CIL_UPLOAD_MAX_BYTES // (1024 * 1024)
-    form = EvidenceForm(request.POST, request.FILES, max_mb=max_mb)
+    form = EvidenceForm(request.POST, request.FILES)
     back = redirect(reverse("portfolio:entry", args=[instance.pk]) + "#evidence")
     # The upload handler drops a file that passes the size limit before it is all read.
     if getattr(request, "cil_rejected_uploads", None):

@@ -25,13 +25,18 @@ from pypdf import PdfWriter
 from portfolio.forms import EvidenceForm
 from portfolio.models import Evidence
 from portfolio.uploads import (
+    ACCEPTED_TYPES,
     ALLOWED_DESCRIPTION,
+    AcceptedType,
     Inspected,
     LimitedTemporaryFileUploadHandler,
     UploadRejected,
     clean_image,
     display_name,
+    file_help_text,
     inspect_upload,
+    not_a_photo_message,
+    not_accepted_message,
 )
 
 # --- Building real files ----------------------------------------------------------------------
@@ -189,6 +194,57 @@ def test_inspection_never_reads_a_whole_pdf_in_one_call() -> None:
 
 def test_allowed_description_names_every_type() -> None:
     assert str(ALLOWED_DESCRIPTION) == "PDF, JPEG, PNG, WebP or HEIC"
+
+
+# One real file of each accepted type: a type added to ACCEPTED_TYPES without a sample here fails
+# the two tests below, so every row of the table is tried with real bytes.
+SAMPLES: dict[str, Callable[[], bytes]] = {
+    "PDF": pdf_bytes,
+    "JPEG": lambda: image_bytes("JPEG"),
+    "PNG": lambda: image_bytes("PNG"),
+    "WebP": lambda: image_bytes("WEBP"),
+    "HEIC": heic_bytes,
+}
+
+
+@pytest.mark.parametrize("accepted", ACCEPTED_TYPES, ids=lambda accepted: accepted.label)
+def test_every_accepted_type_is_accepted_under_each_of_its_extensions(
+    accepted: AcceptedType,
+) -> None:
+    data = SAMPLES[accepted.label]()
+    for extension in (*accepted.extensions, *(e.upper() for e in accepted.extensions), ""):
+        assert inspect_upload(upload("file" + extension, data)) == accepted.inspected
+
+
+@pytest.mark.parametrize("accepted", ACCEPTED_TYPES, ids=lambda accepted: accepted.label)
+def test_every_accepted_type_is_refused_under_another_types_extension(
+    accepted: AcceptedType,
+) -> None:
+    other = next(t for t in ACCEPTED_TYPES if t is not accepted).extensions[0]
+    message = rejection("file" + other, SAMPLES[accepted.label]())
+    assert f"Rename it to end in {accepted.extensions[0]}" in message
+
+
+def _names_in_order(text: str, types: list[AcceptedType]) -> bool:
+    positions = [text.find(accepted.label) for accepted in types]
+    return -1 not in positions and positions == sorted(positions)
+
+
+@pytest.mark.parametrize(
+    "sentence", [not_accepted_message, file_help_text, lambda: str(ALLOWED_DESCRIPTION)]
+)
+def test_sentences_about_accepted_types_name_every_one_in_order(
+    sentence: Callable[[], str],
+) -> None:
+    assert _names_in_order(sentence(), list(ACCEPTED_TYPES))
+
+
+def test_sentence_about_photos_names_every_photo_type_and_no_other() -> None:
+    photos = [t for t in ACCEPTED_TYPES if t.kind == "image"]
+    others = [t for t in ACCEPTED_TYPES if t.kind != "image"]
+    text = not_a_photo_message()
+    assert _names_in_order(text, photos)
+    assert not any(t.label in text for t in others)
 
 
 # --- inspect_upload: what is rejected, and what the user is told ------------------------------
