@@ -243,6 +243,11 @@ class StudyProgramme(BilingualNameMixin):
     def report_question_texts(self) -> list[str]:
         return [in_language(q["en"], q.get("nb", "")) for q in self.report_questions]
 
+    @property
+    def audit_programme_id(self) -> int | None:
+        """The programme whose staff read this object's audit events (cil.audit)."""
+        return self.pk
+
 
 class ProgrammeRole(models.Model):
     """A staff member's role in one programme's local resource group."""
@@ -521,6 +526,11 @@ class Activity(models.Model):
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
+    @property
+    def audit_programme_id(self) -> int | None:
+        """The programme whose staff read this object's audit events (cil.audit)."""
+        return self.programme_id
+
 
 class ActivityProposal(models.Model):
     """An activity a student found themselves, waiting for the administrators' decision."""
@@ -600,3 +610,8 @@ class ActivityProposal(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
+
+    @property
+    def audit_programme_id(self) -> int | None:
+        """The programme whose staff read this object's audit events (cil.audit)."""
+        return self.programme_id

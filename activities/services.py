@@ -25,7 +25,7 @@ from activities.models import (
 from cil import audit
 from cil.mail import notify
 from cil.models import User
-from cil.policy import is_central_staff, is_programme_admin
+from cil.policy import is_programme_admin, may_assign_roles
 
 RULE_FIELDS = StudyProgramme.RULE_FIELDS
 ACTIVITY_FIELDS = Activity.EDITABLE_FIELDS
@@ -124,17 +124,40 @@ def update_page(*, programme: StudyProgramme, by: User, texts: dict[str, str]) -
 # --- Local resource group ----------------------------------------------------------------
 
 
-def _require_group_manager(user: User) -> None:
-    # Superusers and central staff build the groups; an administrator only sees theirs.
-    if not is_central_staff(user):
+def _require_role_granter(user: User, member: User) -> None:
+    # Granting a role is a decision about who decides on students' work: superusers make it
+    # (central staff where the institution allows it), and never for themselves.
+    if not may_assign_roles(user):
         raise PermissionDenied
+    if member.pk == user.pk:
+        raise ActivityError(_("Nobody may change their own role in a local resource group."))
+
+
+def _tell_administrators(member: ProgrammeRole, *, added: bool, by: User) -> None:
+    """Every change of a group is mailed to the programme's administrators."""
+    for admin in member.programme.staff(ProgrammeRole.Role.ADMINISTRATOR):
+        notify(
+            user=admin,
+            template="activities/mail/group_changed",
+            context={"member": member, "added": added, "by": by},
+        )
 
 
 @transaction.atomic
 def assign_role(*, programme: StudyProgramme, user: User, role: str, by: User) -> ProgrammeRole:
-    _require_group_manager(by)
+    _require_role_granter(by, user)
     if role not in ProgrammeRole.Role.values:
         raise ActivityError(_("Choose administrator or reviewer."))
+    # Staff decide on the programme's students: someone signed up as a student in it cannot be
+    # one of them (they would decide on their own certificate).
+    if programme.enrolments.active().filter(student=user).exists():
+        raise ActivityError(
+            _(
+                "%(name)s is signed up for the certificate in %(programme)s and cannot be on its"
+                " local resource group while the enrolment is active."
+            )
+            % {"name": user.full_name or user.email, "programme": programme.name}
+        )
     member, created = ProgrammeRole.objects.get_or_create(user=user, programme=programme, role=role)
     if not created:
         raise ActivityError(
@@ -149,12 +172,13 @@ def assign_role(*, programme: StudyProgramme, user: User, role: str, by: User) -
         subject=user,
         data={"user": user.email},
     )
+    _tell_administrators(member, added=True, by=by)
     return member
 
 
 @transaction.atomic
 def remove_role(*, member: ProgrammeRole, by: User) -> None:
-    _require_group_manager(by)
+    _require_role_granter(by, member.user)
     locked = ProgrammeRole.objects.select_for_update().filter(pk=member.pk).first()
     if locked is None:
         raise ActivityError(_("This person had already left the group."))
@@ -167,6 +191,7 @@ def remove_role(*, member: ProgrammeRole, by: User) -> None:
         subject=member.user,
         data={"user": member.user.email},
     )
+    _tell_administrators(member, added=False, by=by)
 
 
 # --- Catalogue -------------------------------------------------------------------------------

@@ -67,6 +67,11 @@ class FinalReport(models.Model):
             for s in self.sections
         ]
 
+    @property
+    def audit_programme_id(self) -> int | None:
+        """The programme whose staff read this object's audit events (cil.audit)."""
+        return self.enrolment.programme_id
+
 
 class ReportVersion(models.Model):
     """One submission of a final report, as it was sent, with the reviewer's decision."""
@@ -178,6 +183,11 @@ class Diploma(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def audit_programme_id(self) -> int | None:
+        """The programme whose staff read this object's audit events (cil.audit)."""
+        return self.enrolment.programme_id
 
 
 class DiplomaBatch(models.Model):

@@ -552,7 +552,13 @@ def sign_up_for_session(*, session: Session, enrolment: Enrolment, by: User) -> 
     if locked.signups.count() >= locked.capacity:
         raise WorkflowError(_("The session is full."))
     signup = SessionSignup.objects.create(session=locked, enrolment=enrolment)
-    audit.record(actor=by, action="session.signed_up", target=locked, subject=by)
+    audit.record(
+        actor=by,
+        action="session.signed_up",
+        target=locked,
+        subject=by,
+        programme_pk=enrolment.programme_id,
+    )
     return signup
 
 
@@ -568,7 +574,13 @@ def cancel_session_signup(*, signup: SessionSignup, by: User) -> None:
     if locked.session.starts_at <= timezone.now():
         raise WorkflowError(_("The session has started; it is too late to cancel."))
     locked.delete()
-    audit.record(actor=by, action="session.cancelled", target=locked.session, subject=by)
+    audit.record(
+        actor=by,
+        action="session.cancelled",
+        target=locked.session,
+        subject=by,
+        programme_pk=locked.enrolment.programme_id,
+    )
 
 
 def record_attendance(

@@ -21,8 +21,15 @@ def record(
     comment: str = "",
     subject: User | None = None,
     data: dict[str, Any] | None = None,
+    programme_pk: int | None = None,
 ) -> AuditEvent:
-    """Write one audit event. Call it inside the transaction that makes the change."""
+    """Write one audit event. Call it inside the transaction that makes the change.
+
+    The event belongs to ``programme_pk``, or else to the programme the target names through
+    its ``audit_programme_id`` (enrolments, entries, reports ... each know theirs).
+    """
+    if programme_pk is None:
+        programme_pk = getattr(target, "audit_programme_id", None)
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -33,7 +40,19 @@ def record(
         comment=comment,
         subject=subject,
         data=data or {},
+        programme_pk=programme_pk,
     )
+
+
+def student_events(
+    student: User, *, programme_pk: int | None = None
+) -> models.QuerySet[AuditEvent]:
+    """What happened concerning a student, newest first: all of it for the student, and only
+    their programme's part for a programme's staff (``programme_pk``)."""
+    events = AuditEvent.objects.filter(subject=student)
+    if programme_pk is not None:
+        events = events.filter(programme_pk=programme_pk)
+    return events.select_related("actor")
 
 
 def events_for(target: models.Model) -> models.QuerySet[AuditEvent]:

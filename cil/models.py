@@ -117,12 +117,18 @@ class AuditEvent(models.Model):
     to_state = models.CharField(_("to"), max_length=40, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    # The study programme the event belongs to (its primary key; the core names no app's
+    # model). A programme's staff read a student's events of their own programme only.
+    programme_pk = models.IntegerField(_("programme"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_target_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="audit_target_idx"),
+            models.Index(fields=["subject", "programme_pk"], name="audit_subject_programme_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.content_type_id}:{self.object_id}"

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -98,6 +99,14 @@ def is_central_staff(user: Any) -> bool:
     return roles.is_superuser or roles.is_central_staff
 
 
+def may_assign_roles(user: Any) -> bool:
+    """Superusers, and central staff where the institution lets them (a setting)."""
+    roles = roles_of(user)
+    return roles.is_superuser or (
+        roles.is_central_staff and settings.CIL_CENTRAL_STAFF_ASSIGN_ROLES
+    )
+
+
 def can_view_programme_figures(user: Any, programme: Any) -> bool:
     """Programme figures are for its administrators and, read-only, for central staff."""
     return is_central_staff(user) or is_programme_admin(user, programme)
@@ -132,6 +141,10 @@ ANY_PROGRAMME_ADMIN = Rule(
 )
 ANY_REVIEWER = Rule("a reviewer of some programme", lambda user, kw: roles_of(user).reviews_any)
 CENTRAL_STAFF = Rule("central staff", lambda user, kw: is_central_staff(user))
+ROLE_GRANTERS = Rule(
+    "a superuser, or central staff where CIL_CENTRAL_STAFF_ASSIGN_ROLES is on",
+    lambda user, kw: may_assign_roles(user),
+)
 STAFF = Rule("Django admin staff", lambda user, kw: bool(user.is_staff))
 
 
@@ -205,11 +218,12 @@ URL_RULES: dict[str, Rule] = {
     "activities:proposals": PROGRAMME_ADMIN,
     "activities:proposal": PROGRAMME_ADMIN,
     "activities:proposal_decline": PROGRAMME_ADMIN,
-    # Local resource groups: central staff build them, a programme's administrators see theirs
+    # Local resource groups: central staff and a programme's administrators see them; superusers
+    # (and central staff where the institution allows it) change them
     "activities:group": programme_admin_or_central(),
     "activities:groups": CENTRAL_STAFF,
-    "activities:group_add": CENTRAL_STAFF,
-    "activities:group_remove": CENTRAL_STAFF,
+    "activities:group_add": ROLE_GRANTERS,
+    "activities:group_remove": ROLE_GRANTERS,
     "certificates:review_home": ANY_REVIEWER,
     "certificates:overview": CENTRAL_STAFF,
     "certificates:overview_export": CENTRAL_STAFF,

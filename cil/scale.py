@@ -259,6 +259,7 @@ def seed(*, students: int, programmes: int = 40, seed: int = 2026) -> ScaleResul
                 content_type_id=_enrolment_type(),
                 object_id=str(enrolment.pk),
                 to_state="enrolled",
+                programme_pk=enrolment.programme_id,
             )
         )
     entries = Entry.objects.bulk_create(entries, batch_size=5000)

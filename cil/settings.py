@@ -152,6 +152,10 @@ CIL_SIGNUP_EMAIL_DOMAINS = [
     d.lower().lstrip("@") for d in env.list("CIL_SIGNUP_EMAIL_DOMAINS", default=[])
 ]
 
+# Who may assign programme roles (administrator, reviewer) under Resource groups: superusers
+# always; central staff only where the institution says so. Nobody assigns a role to themselves.
+CIL_CENTRAL_STAFF_ASSIGN_ROLES = env.bool("CIL_CENTRAL_STAFF_ASSIGN_ROLES", default=False)
+
 # --- Lockout (django-axes) -----------------------------------------------------------------
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

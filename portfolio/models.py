@@ -120,6 +120,11 @@ class Enrolment(models.Model):
     def expected_completion(self) -> str:
         return f"{self.get_expected_term_display()} {self.expected_year}"
 
+    @property
+    def audit_programme_id(self) -> int | None:
+        """The programme whose staff read this object's audit events (cil.audit)."""
+        return self.programme_id
+
 
 class EntryQuerySet(models.QuerySet["Entry"]):
     def for_progress(self) -> EntryQuerySet:
@@ -224,6 +229,11 @@ class Entry(models.Model):
             size=self.activity.size or None,
             label=self.activity.title,
         )
+
+    @property
+    def audit_programme_id(self) -> int | None:
+        """The programme whose staff read this object's audit events (cil.audit)."""
+        return self.enrolment.programme_id
 
 
 class DiaryNote(models.Model):

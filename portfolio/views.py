@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from activities.lookups import get_programme
 from activities.models import StudyProgramme
+from cil import audit
 from cil.mail import undelivered
-from cil.models import AuditEvent
 from cil.responses import confirm_page, private_file
 from portfolio import services
 from portfolio.export import build_export
@@ -80,7 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "cards": cards,
             "withdrawn": [e for e in enrolments if e.status == Enrolment.Status.WITHDRAWN],
             # The student's own audit trail: what they and staff did concerning them.
-            "history": AuditEvent.objects.filter(subject=request.user).select_related("actor")[:30],
+            "history": audit.student_events(request.user)[:30],
             "open_programmes": open_programmes,
         },
     )

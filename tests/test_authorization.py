@@ -65,7 +65,8 @@ DJANGO_ADMIN = Expect.of(DENIED, anonymous=LOGIN, superuser=STAFF_OK)
 # Pages of programme P (the URL names P; its objects belong to P).
 P_ADMIN_PAGE = Expect.of(DENIED, anonymous=LOGIN, admin_p=OK, superuser=OK)
 P_ADMIN_POST = Expect.of(DENIED, anonymous=LOGIN, admin_p=NOT_ALLOWED, superuser=NOT_ALLOWED)
-CENTRAL_POST = Expect.of(DENIED, anonymous=LOGIN, central=NOT_ALLOWED, superuser=NOT_ALLOWED)
+# Changing a local resource group: superusers (central staff only where a setting allows it).
+SUPERUSER_POST = Expect.of(DENIED, anonymous=LOGIN, superuser=NOT_ALLOWED)
 # Student A's own portfolio: everyone else, superusers too, finds nothing there.
 OWN_PORTFOLIO = Expect.of(MISSING, anonymous=LOGIN, student_a=OK)
 PORTFOLIO_POST = Expect.of(NOT_ALLOWED, anonymous=LOGIN)  # a GET never reaches the lookup
@@ -123,8 +124,8 @@ EXPECTED: dict[str, Expect] = {
     "activities:proposal_decline": P_ADMIN_POST,
     "activities:group": Expect.of(DENIED, anonymous=LOGIN, admin_p=OK, central=OK, superuser=OK),
     "activities:groups": CENTRAL_HOME,
-    "activities:group_add": CENTRAL_POST,
-    "activities:group_remove": CENTRAL_POST,
+    "activities:group_add": SUPERUSER_POST,
+    "activities:group_remove": SUPERUSER_POST,
     "certificates:review_home": REVIEWER_HOME,
     "certificates:overview": CENTRAL_HOME,
     "certificates:overview_export": CENTRAL_HOME,

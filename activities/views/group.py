@@ -1,4 +1,4 @@
-"""Local resource groups: central staff assign administrators and reviewers to a programme."""
+"""Local resource groups: who assigns administrators and reviewers is ``may_assign_roles``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from activities import services
 from activities.forms import MemberForm
 from activities.lookups import get_group_member, get_programme
 from activities.models import ProgrammeRole, StudyProgramme
-from cil.policy import is_central_staff
+from cil.policy import is_central_staff, may_assign_roles
 
 
 @require_GET
@@ -32,7 +32,7 @@ def group(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("user")
         .order_by("role", "user__full_name")
     )
-    can_manage = is_central_staff(request.user)
+    can_manage = may_assign_roles(request.user)
     return render(
         request,
         "activities/group.html",
@@ -40,6 +40,7 @@ def group(request: HttpRequest, code: str) -> HttpResponse:
             "programme": programme,
             "members": members,
             "can_manage": can_manage,
+            "from_groups": is_central_staff(request.user),
             "form": MemberForm() if can_manage else None,
         },
     )
@@ -74,7 +75,13 @@ def group_add(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "activities/group.html",
-        {"programme": programme, "members": members, "can_manage": True, "form": form},
+        {
+            "programme": programme,
+            "members": members,
+            "can_manage": True,
+            "from_groups": is_central_staff(request.user),
+            "form": form,
+        },
         status=400,
     )
 

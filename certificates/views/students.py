@@ -20,7 +20,7 @@ from certificates.forms import (
     PresentationForm,
     RevokeForm,
 )
-from cil.models import AuditEvent
+from cil import audit
 from cil.responses import confirm_page
 from portfolio.models import Enrolment
 from portfolio.selectors import own_enrolment, progress_for, student_entries
@@ -77,7 +77,7 @@ def _student_context(request: HttpRequest, programme: StudyProgramme, enrolment:
         "issue_form": IssueForm(),
         "revoke_form": RevokeForm(),
         "diplomas": list(enrolment.diplomas.all()),
-        "history": AuditEvent.objects.filter(subject=enrolment.student).select_related("actor")[
+        "history": audit.student_events(enrolment.student, programme_pk=enrolment.programme_id)[
             :50
         ],
     }

@@ -339,7 +339,10 @@ def test_decline_is_post_only(personas: Personas) -> None:
     assert client_for(personas.admin_p).get(url).status_code == 405
 
 
-def test_central_staff_add_and_remove_group_members(personas: Personas) -> None:
+def test_central_staff_add_and_remove_group_members_where_allowed(
+    personas: Personas, settings
+) -> None:
+    settings.CIL_CENTRAL_STAFF_ASSIGN_ROLES = True
     client = client_for(personas.central)
     add = reverse("activities:group_add", args=["nursing"])
     response = client.post(add, {"email": personas.student_b.email.upper(), "role": "reviewer"})
@@ -365,11 +368,35 @@ def test_administrator_sees_the_group_but_cannot_change_it(personas: Personas) -
     assert not ProgrammeRole.objects.filter(user=personas.student_b).exists()
 
 
+def test_central_staff_see_the_group_but_cannot_change_it_by_default(personas: Personas) -> None:
+    client = client_for(personas.central)
+    page = client.get(reverse("activities:group", args=["nursing"]))
+    assert page.context["can_manage"] is False
+    assert "superusers add and remove members" in page.content.decode()
+    response = client.post(
+        reverse("activities:group_add", args=["nursing"]),
+        {"email": personas.central.email, "role": "administrator"},
+    )
+    assert response.status_code == 403
+    assert not ProgrammeRole.objects.filter(user=personas.central).exists()
+
+
+def test_a_refused_grant_says_why(personas: Personas) -> None:
+    EnrolmentFactory(student=personas.student_b, programme=personas.programme_p)
+    response = client_for(personas.superuser).post(
+        reverse("activities:group_add", args=["nursing"]),
+        {"email": personas.student_b.email, "role": "reviewer"},
+        follow=True,
+    )
+    assert "is signed up for the certificate in Nursing" in response.content.decode()
+    assert not ProgrammeRole.objects.filter(user=personas.student_b).exists()
+
+
 def test_group_member_of_another_programme_cannot_be_removed_through_this_one(
     personas: Personas,
 ) -> None:
     member_q = ProgrammeRole.objects.get(user=personas.admin_q)
-    response = client_for(personas.central).post(
+    response = client_for(personas.superuser).post(
         reverse("activities:group_remove", args=["nursing", member_q.pk])
     )
     assert response.status_code == 404

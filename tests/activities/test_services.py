@@ -9,7 +9,13 @@ from activities import services
 from activities.models import Activity, ActivityProposal, Location
 from cil.models import AuditEvent
 from tests.conftest import Personas
-from tests.factories import ActivityFactory, EnrolmentFactory, ProgrammeFactory, ProposalFactory
+from tests.factories import (
+    ActivityFactory,
+    EnrolmentFactory,
+    ProgrammeFactory,
+    ProposalFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -280,23 +286,89 @@ def test_failed_acceptance_stores_nothing(personas: Personas, mailoutbox, commit
     assert proposal.is_pending and not Activity.objects.exists() and mailoutbox == []
 
 
-def test_central_staff_build_the_local_resource_group(personas: Personas) -> None:
+def test_superusers_build_the_local_resource_group_and_administrators_are_told(
+    personas: Personas, mailoutbox, committed
+) -> None:
     p = personas.programme_p
-    member = services.assign_role(
-        programme=p, user=personas.student_b, role="reviewer", by=personas.central
-    )
+    with committed():
+        member = services.assign_role(
+            programme=p, user=personas.student_b, role="reviewer", by=personas.superuser
+        )
     with pytest.raises(services.ActivityError, match="already has this role"):
         services.assign_role(
-            programme=p, user=personas.student_b, role="reviewer", by=personas.central
+            programme=p, user=personas.student_b, role="reviewer", by=personas.superuser
         )
-    services.remove_role(member=member, by=personas.central)
+    with committed():
+        services.remove_role(member=member, by=personas.superuser)
     assert not p.roles.filter(user=personas.student_b).exists()
     actions = list(AuditEvent.objects.order_by("pk").values_list("action", flat=True))
     assert actions == ["group.member_added", "group.member_removed"]
+    assert [m.to for m in mailoutbox] == [[personas.admin_p.email]] * 2
+    assert "Student B joined the local resource group of Nursing" in mailoutbox[0].subject
+    assert "Super User made Student B" in mailoutbox[0].body
+    assert "Student B left the local resource group of Nursing" in mailoutbox[1].subject
 
 
-@pytest.mark.parametrize("actor", ["admin_p", "reviewer_p", "student_a"])
-def test_only_central_staff_change_a_group(personas: Personas, actor: str) -> None:
+def test_central_staff_build_groups_only_where_the_institution_allows_it(
+    personas: Personas, settings
+) -> None:
+    p = personas.programme_p
+    with pytest.raises(PermissionDenied):
+        services.assign_role(
+            programme=p, user=personas.student_b, role="reviewer", by=personas.central
+        )
+    settings.CIL_CENTRAL_STAFF_ASSIGN_ROLES = True
+    member = services.assign_role(
+        programme=p, user=personas.student_b, role="reviewer", by=personas.central
+    )
+    services.remove_role(member=member, by=personas.central)
+    assert not p.roles.filter(user=personas.student_b).exists()
+
+
+@pytest.mark.parametrize("actor", ["central", "superuser"])
+def test_nobody_gives_a_role_to_themselves(personas: Personas, settings, actor: str) -> None:
+    settings.CIL_CENTRAL_STAFF_ASSIGN_ROLES = True
+    me = getattr(personas, actor)
+    with pytest.raises(services.ActivityError, match="their own role"):
+        services.assign_role(programme=personas.programme_p, user=me, role="administrator", by=me)
+    assert not personas.programme_p.roles.filter(user=me).exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_nobody_removes_their_own_role(personas: Personas) -> None:
+    other_superuser = UserFactory(is_superuser=True)
+    member = services.assign_role(
+        programme=personas.programme_p,
+        user=personas.superuser,
+        role="reviewer",
+        by=other_superuser,
+    )
+    with pytest.raises(services.ActivityError, match="their own role"):
+        services.remove_role(member=member, by=personas.superuser)
+    assert personas.programme_p.roles.filter(pk=member.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["administrator", "reviewer"])
+def test_an_active_student_of_the_programme_is_not_made_its_staff(
+    personas: Personas, role: str
+) -> None:
+    EnrolmentFactory(student=personas.student_a, programme=personas.programme_p)
+    with pytest.raises(services.ActivityError, match="signed up for the certificate in Nursing"):
+        services.assign_role(
+            programme=personas.programme_p,
+            user=personas.student_a,
+            role=role,
+            by=personas.superuser,
+        )
+    assert not personas.programme_p.roles.filter(user=personas.student_a).exists()
+    # A student of another programme can be staff here.
+    services.assign_role(
+        programme=personas.programme_q, user=personas.student_a, role=role, by=personas.superuser
+    )
+
+
+@pytest.mark.parametrize("actor", ["admin_p", "reviewer_p", "student_a", "central"])
+def test_only_superusers_change_a_group_by_default(personas: Personas, actor: str) -> None:
     with pytest.raises(PermissionDenied):
         services.assign_role(
             programme=personas.programme_p,

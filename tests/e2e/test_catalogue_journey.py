@@ -159,8 +159,9 @@ def test_administrator_builds_the_catalogue_and_accepts_a_students_proposal(
 
 @pytest.mark.parametrize("language", ["en", "nb"])
 def test_central_staff_assign_a_reviewer_on_a_phone(
-    phone: Visit, personas: Personas, language: str
+    phone: Visit, personas: Personas, language: str, settings
 ) -> None:
+    settings.CIL_CENTRAL_STAFF_ASSIGN_ROLES = True  # the institution lets central staff do it
     prefer_language(phone, language)
     sign_in_as(phone, personas.central)
     phone.goto("/groups/")
