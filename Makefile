@@ -45,6 +45,7 @@ messages: $(VENV)/.deps-run
 
 setup: $(VENV)/.deps-run assets messages
 
+# seed_demo (the demo app, demo/seed.py) is idempotent and prints the demo logins.
 run: SYSTEM_DEPS = run
 run: system-deps setup
 	DJANGO_DEBUG=true $(MANAGE) migrate --noinput -v 0

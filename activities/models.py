@@ -136,7 +136,7 @@ class StudyProgramme(BilingualNameMixin):
         verbose_name=_("faculty"),
     )
     signup_open = models.BooleanField(_("sign-up open"), default=True)
-    # Certificate rules. The rules engine (issue #3) builds on these counts.
+    # Certificate rules. The rules engine (activities/rules.py) builds on these counts.
     min_activities = models.PositiveSmallIntegerField(
         _("minimum number of different activities"),
         default=3,

@@ -22,10 +22,10 @@ from activities.models import (
     ProgrammeRole,
     StudyProgramme,
 )
+from activities.roles import is_programme_admin, may_assign_roles
 from cil import audit
 from cil.mail import notify
 from cil.models import User
-from cil.policy import is_programme_admin, may_assign_roles
 
 RULE_FIELDS = StudyProgramme.RULE_FIELDS
 ACTIVITY_FIELDS = Activity.EDITABLE_FIELDS

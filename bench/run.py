@@ -3,7 +3,7 @@
 Against a PostgreSQL server (``--pg-host``, a socket folder; scripts/bench.sh starts a
 throwaway one) it:
 
-1. builds two databases with ``seed_scale``: 2,000 and 20,000 students;
+1. builds two databases with ``seed_scale`` (demo/scale.py): 2,000 and 20,000 students;
 2. serves each with gunicorn (gunicorn.conf.py, as in production, DEBUG off) under
    bench.settings, which adds only the floor page and a query-count response header;
 3. requests every key page and the floor page in turn, over and over, and reports median and

@@ -30,13 +30,13 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities.roles import is_programme_admin, is_programme_reviewer
 from activities.rules import evaluate
 from certificates import diploma
 from certificates.models import Diploma, FinalReport, ReportVersion, Session, SessionSignup
 from cil import audit
 from cil.mail import notify
 from cil.models import User
-from cil.policy import is_programme_admin, is_programme_reviewer
 from cil.workflow import WorkflowError, choose_move, require_role
 from portfolio.models import Enrolment, Entry, Evidence
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from cil.policy import roles_of
+from activities.roles import roles_of
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "activities",
     "portfolio",
     "certificates",
+    "demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

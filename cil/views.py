@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
 from activities.models import StudyProgramme
+from activities.roles import roles_of
 from cil.models import User
-from cil.policy import roles_of
 
 
 @login_not_required

@@ -8,9 +8,9 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from activities.roles import is_programme_admin, is_programme_reviewer
 from activities.rules import Progress, evaluate
 from cil.models import User
-from cil.policy import is_programme_admin, is_programme_reviewer
 from portfolio.models import Enrolment, Entry, Evidence
 
 

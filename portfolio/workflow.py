@@ -23,10 +23,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities.roles import is_programme_admin
 from cil import audit
 from cil.mail import notify
 from cil.models import User
-from cil.policy import is_programme_admin
 from cil.workflow import WorkflowError, choose_move
 from portfolio.models import Entry
 

@@ -12,7 +12,7 @@ from activities import services
 from activities.forms import MemberForm
 from activities.lookups import get_group_member, get_programme
 from activities.models import ProgrammeRole, StudyProgramme
-from cil.policy import is_central_staff, may_assign_roles
+from activities.roles import is_central_staff, may_assign_roles
 
 
 @require_GET

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from activities.lookups import get_programme
 from activities.models import StudyProgramme
+from activities.roles import is_programme_admin
 from certificates import tasks
 from certificates import workflow as certificate_workflow
 from certificates.forms import (
@@ -21,7 +22,6 @@ from certificates.forms import (
 )
 from certificates.models import Diploma, DiplomaBatch
 from cil import ratelimit
-from cil.policy import is_programme_admin
 from cil.responses import private_file
 from portfolio.models import Enrolment
 

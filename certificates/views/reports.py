@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from activities.models import StudyProgramme
+from activities.roles import is_programme_reviewer
 from certificates import workflow as certificate_workflow
 from certificates.forms import (
     ReportForm,
     ReviewForm,
 )
 from certificates.models import FinalReport
-from cil.policy import is_programme_reviewer
 from cil.responses import confirm_page
 from portfolio.models import Enrolment, Entry
 from portfolio.selectors import own_enrolment, student_entries

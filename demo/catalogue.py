@@ -2,7 +2,7 @@
 
 Every example activity of the source documents (OsloMet's CIL page, Lund's Certificate of
 International Merits toolkit) appears at least once, so a demo shows staff their own examples.
-Kept apart from `cil.demo` because it is mostly text.
+Kept apart from `demo.seed` because it is mostly text.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cil import scale
+from demo import scale
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cil import demo
+from demo import seed
 
 
 class Command(BaseCommand):
@@ -17,9 +17,9 @@ class Command(BaseCommand):
                 "seed_demo only runs with DJANGO_DEBUG=true: it creates accounts with a "
                 "published password."
             )
-        accounts = demo.seed()
+        accounts = seed.seed()
         self.stdout.write(self.style.SUCCESS("Demo data is in place. Log in with:"))
         width = max(len(a.email) for a in accounts)
         for account in accounts:
             self.stdout.write(f"  {account.email.ljust(width)}  {account.description}")
-        self.stdout.write(f"Password for every demo account: {demo.DEMO_PASSWORD}")
+        self.stdout.write(f"Password for every demo account: {seed.DEMO_PASSWORD}")

@@ -11,10 +11,10 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from activities.models import Faculty, ProgrammeRole, StudyProgramme
-from cil.demo_catalogue import seed_catalogue
-from cil.demo_portfolios import seed_portfolios
-from cil.demo_stages import seed_stages
 from cil.models import User
+from demo.catalogue import seed_catalogue
+from demo.portfolios import seed_portfolios
+from demo.stages import seed_stages
 
 DEMO_PASSWORD = "cil-demo-2026"  # noqa: S105 - documented in README; seed_demo refuses to run unless DEBUG
 

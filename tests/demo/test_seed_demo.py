@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from activities.models import ProgrammeRole, StudyProgramme
-from cil import demo
 from cil.models import User
+from demo import seed
 
 
 @pytest.mark.django_db
@@ -27,14 +27,14 @@ def test_seed_demo_is_idempotent_and_covers_every_role(settings) -> None:
         StudyProgramme.objects.count(),
         ProgrammeRole.objects.count(),
     ) == counts
-    assert counts[0] == len(demo.ACCOUNTS)
+    assert counts[0] == len(seed.ACCOUNTS)
 
     roles = set(ProgrammeRole.objects.values_list("role", flat=True))
     assert roles == {ProgrammeRole.Role.ADMINISTRATOR, ProgrammeRole.Role.REVIEWER}
     assert User.objects.filter(is_central_staff=True).exists()
     assert User.objects.filter(is_superuser=True).exists()
-    for account in demo.ACCOUNTS:
-        assert User.objects.get(email=account.email).check_password(demo.DEMO_PASSWORD)
+    for account in seed.ACCOUNTS:
+        assert User.objects.get(email=account.email).check_password(seed.DEMO_PASSWORD)
 
 
 @pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_demo_accounts_can_log_in_without_verifying_again(client, settings) -> N
     call_command("seed_demo")
     response = client.post(
         "/accounts/login/",
-        {"login": "kari.admin@uni.example", "password": demo.DEMO_PASSWORD},
+        {"login": "kari.admin@uni.example", "password": seed.DEMO_PASSWORD},
         follow=True,
     )
     assert response.redirect_chain[-1][0] == "/manage/"

@@ -32,7 +32,7 @@ def test_seed_scale_makes_a_realistic_spread(settings) -> None:
 def test_seed_scale_is_reproducible(settings) -> None:
     from django.db import transaction
 
-    from cil import scale
+    from demo import scale
 
     def fingerprint() -> list[tuple]:
         rows = Enrolment.objects.order_by("student__email").values_list(
