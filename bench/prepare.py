@@ -75,7 +75,7 @@ def main() -> None:
     diplomas = _spread(Diploma.objects.filter(revoked_at__isnull=True).order_by("pk"))
     central, _ = User.objects.get_or_create(
         email="central@scale.example",
-        defaults={"full_name": "Central Staff", "is_central_staff": True, "password": "!"},
+        defaults={"full_name": "Central Staff", "is_central_staff": True, "password": "!"},  # nosec B105 - Django's unusable-password marker
     )
     admin_role = ProgrammeRole.Role.ADMINISTRATOR
     reviewer_role = ProgrammeRole.Role.REVIEWER

@@ -30,7 +30,7 @@ import re
 import shutil
 import socket
 import statistics
-import subprocess
+import subprocess  # nosec B404 - the benchmark starts local tools
 import sys
 import tempfile
 import threading
@@ -68,14 +68,14 @@ class Postgres:
         return f"postgres://postgres@/{name}?host={self.host}"
 
     def sql(self, statement: str, database: str = "postgres") -> None:
-        subprocess.run(
+        subprocess.run(  # nosec B603 B607 - the benchmark runs its own tools with arguments it builds; tools found on PATH, as a developer runs them
             ["psql", "-q", "-h", self.host, "-U", "postgres", "-d", database, "-c", statement],
             check=True,
             stdout=subprocess.DEVNULL,
         )
 
     def version(self) -> str:
-        out = subprocess.run(
+        out = subprocess.run(  # nosec B603 B607 - the benchmark runs its own tools with arguments it builds; tools found on PATH, as a developer runs them
             [
                 "psql",
                 "-tA",
@@ -120,14 +120,14 @@ def base_env(work: Path) -> dict[str, str]:
 
 
 def python(env: dict[str, str], *args: str) -> str:
-    return subprocess.run(
+    return subprocess.run(  # nosec B603 - the benchmark runs its own tools with arguments it builds
         [PY, *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     ).stdout
 
 
 def manage(env: dict[str, str], *args: str, debug: bool = False) -> str:
     run_env = dict(env, DJANGO_DEBUG="true" if debug else "false")
-    out = subprocess.run(
+    out = subprocess.run(  # nosec B603 - the benchmark runs its own tools with arguments it builds
         [PY, "manage.py", *args], cwd=ROOT, env=run_env, check=True, capture_output=True, text=True
     )
     return out.stdout
@@ -179,7 +179,7 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Server:
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # nosec B603 - the benchmark runs its own tools with arguments it builds
             [GUNICORN, "-c", "gunicorn.conf.py", "cil.wsgi:application"],
             cwd=ROOT,
             env=self.env,
@@ -198,7 +198,7 @@ class Server:
         raise SystemExit("bench: gunicorn did not answer /healthz within 60 s")
 
     def __exit__(self, *exc: object) -> None:
-        assert self.process
+        assert self.process  # nosec B101 - a benchmark sanity check, not a guard
         self.process.terminate()
         try:
             self.process.wait(timeout=30)
@@ -206,7 +206,7 @@ class Server:
             self.process.kill()
 
     def workers(self) -> list[int]:
-        assert self.process
+        assert self.process  # nosec B101 - a benchmark sanity check, not a guard
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()]
 
@@ -421,7 +421,7 @@ def measure_load(
     ]
     if target["cookie"]:
         args += ["-H", f"Cookie: {target['cookie']}"]
-    out = subprocess.run(
+    out = subprocess.run(  # nosec B603 - the benchmark runs its own tools with arguments it builds
         [*args, f"http://127.0.0.1:{port}{target['path']}"],
         check=True,
         capture_output=True,
@@ -517,7 +517,7 @@ def main() -> int:
         urls = build_databases(pg, env, sizes, reuse=args.reuse)
         results: dict[str, Any] = {
             "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-            "commit": subprocess.run(
+            "commit": subprocess.run(  # nosec B603 B607 - the benchmark runs its own tools with arguments it builds; tools found on PATH, as a developer runs them
                 ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
             ).stdout.strip(),
             "machine": {

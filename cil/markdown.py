@@ -56,4 +56,4 @@ def _render(text: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
-    return mark_safe(clean)  # noqa: S308 - nh3 has just removed everything not allowed
+    return mark_safe(clean)  # noqa: S308 - nh3 has just removed everything not allowed  # nosec B308 B703

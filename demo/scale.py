@@ -86,7 +86,7 @@ def _stage_for(rng: random.Random) -> str:
 
 @transaction.atomic
 def seed(*, students: int, programmes: int = 40, seed: int = 2026) -> ScaleResult:
-    rng = random.Random(seed)  # noqa: S311 - reproducible data, not secrets
+    rng = random.Random(seed)  # noqa: S311 - reproducible data, not secrets  # nosec B311
     now = timezone.now()
     files = _shared_files()
     faculties = [
@@ -156,7 +156,7 @@ def seed(*, students: int, programmes: int = 40, seed: int = 2026) -> ScaleResul
 
     users = User.objects.bulk_create(
         [
-            User(email=f"student{i:06d}@scale.example", full_name=f"Student {i:06d}", password="!")  # noqa: S106 - Django's "unusable password" marker
+            User(email=f"student{i:06d}@scale.example", full_name=f"Student {i:06d}", password="!")  # noqa: S106 - Django's "unusable password" marker  # nosec B106
             for i in range(students)
         ],
         batch_size=2000,

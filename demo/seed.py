@@ -16,7 +16,7 @@ from demo.catalogue import seed_catalogue
 from demo.portfolios import seed_portfolios
 from demo.stages import seed_stages
 
-DEMO_PASSWORD = "cil-demo-2026"  # noqa: S105 - documented in README; seed_demo refuses to run unless DEBUG
+DEMO_PASSWORD = "cil-demo-2026"  # noqa: S105 - documented in README; seed_demo refuses to run unless DEBUG  # nosec B105
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,10 @@ echo "== ruff"
 $BIN/ruff check .
 $BIN/ruff format --check .
 
+echo "== bandit"
+# Security lint of the portal's code; each exception is justified on its own line (# nosec).
+$BIN/bandit -q -c pyproject.toml -r cil activities portfolio certificates demo bench 2>/dev/null
+
 if [[ -z "${DATABASE_URL:-}" ]]; then
   # shellcheck source=scripts/throwaway-pg.sh
   source scripts/throwaway-pg.sh
