@@ -55,7 +55,8 @@ def ready_for_next_step(programme: StudyProgramme) -> QuerySet[Enrolment]:
         Enrolment.Stage.REPORT_APPROVED,
         Enrolment.Stage.PRESENTED,
     ]
-    return _annotated(programme).filter(stage__in=stages).order_by("stage", "last_active")  # type: ignore[misc]  # last_active: see stalled()
+    # last_active: see stalled().
+    return _annotated(programme).filter(stage__in=stages).order_by("stage", "last_active")  # type: ignore[misc]
 
 
 def reports_waiting(programme: StudyProgramme) -> QuerySet[FinalReport]:

@@ -41,6 +41,7 @@ class User(AbstractUser):
     so it is one field, written as the person writes it, not split into first and last.
     """
 
+    # Django's documented way to drop AbstractUser's fields; the stubs declare them as fields.
     username = None  # type: ignore[assignment]
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
