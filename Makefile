@@ -10,7 +10,7 @@ MANAGE := $(BIN)/python manage.py
 
 help:
 	@echo "make run   - set up everything on a fresh machine and serve the portal with demo data on http://127.0.0.1:8000"
-	@echo "make test  - set up what the suite needs (PostgreSQL, Chromium) and run ruff and the whole suite"
+	@echo "make test  - set up what the suite needs (PostgreSQL, Chromium) and run ruff, mypy and the whole suite"
 	@echo "make bench - benchmark at 2,000 and 20,000 students on PostgreSQL and gunicorn (docs/performance.md)"
 
 $(BIN)/python:
@@ -69,6 +69,7 @@ bench: system-deps setup
 lint: $(VENV)/.deps-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=true $(BIN)/mypy
 
 format: $(VENV)/.deps-dev
 	$(BIN)/ruff check --fix .
@@ -78,5 +79,5 @@ migrations-check: $(VENV)/.deps-run
 	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor staticfiles test-artifacts
+	rm -rf $(VENV) node_modules static/vendor staticfiles test-artifacts .mypy_cache
 	find . -name '*.mo' -not -path './.venv/*' -delete

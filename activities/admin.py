@@ -1,21 +1,24 @@
+from __future__ import annotations
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from activities.models import Activity, ActivityProposal, Faculty, ProgrammeRole, StudyProgramme
 
 
 @admin.register(Faculty)
-class FacultyAdmin(admin.ModelAdmin):
+class FacultyAdmin(admin.ModelAdmin[Faculty]):
     list_display = ["code", "name_en", "name_nb"]
 
 
-class ProgrammeRoleInline(admin.TabularInline):
+class ProgrammeRoleInline(admin.TabularInline[ProgrammeRole, StudyProgramme]):
     model = ProgrammeRole
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(StudyProgramme)
-class StudyProgrammeAdmin(admin.ModelAdmin):
+class StudyProgrammeAdmin(admin.ModelAdmin[StudyProgramme]):
     list_display = ["code", "name_en", "faculty", "signup_open"]
     list_filter = ["faculty", "signup_open"]
     search_fields = ["code", "name_en", "name_nb"]
@@ -23,7 +26,7 @@ class StudyProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(admin.ModelAdmin[Activity]):
     """For looking things up; administrators work in the portal, where changes are audited."""
 
     list_display = ["title_en", "programme", "location", "category", "archived_at"]
@@ -34,12 +37,14 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActivityProposal)
-class ActivityProposalAdmin(admin.ModelAdmin):
+class ActivityProposalAdmin(admin.ModelAdmin[ActivityProposal]):
     list_display = ["title", "programme", "student", "status", "created_at"]
     list_filter = ["status", "programme"]
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(
+        self, request: HttpRequest, obj: ActivityProposal | None = None
+    ) -> bool:
         return False  # decisions are made in the portal, where the student is told
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import (
     Activity,
     ActivityProposal,
+    ActivityQuerySet,
     Category,
     Location,
     ProgrammePage,
@@ -34,7 +34,8 @@ _SUBSTITUTION = re.compile(
 def _capitalise_choices(form: forms.BaseForm, *names: str) -> None:
     """Choice labels are lower case for use inside sentences; in a form they start a line."""
     for name in names:
-        field = form.fields.get(name)
+        # A ChoiceField or a ModelChoiceField: both have choices, which Field has not.
+        field: Any = form.fields.get(name)
         if field is None:
             continue
         radio = isinstance(field.widget, forms.RadioSelect)
@@ -45,6 +46,11 @@ def _capitalise_choices(form: forms.BaseForm, *names: str) -> None:
         ]
 
 
+def _cleaned(data: dict[str, Any] | None) -> dict[str, Any]:
+    """What Form.clean() returned: Django's always returns cleaned_data, never None."""
+    return cast("dict[str, Any]", data)
+
+
 def _sizes_text(requirements: dict[str, int]) -> str:
     return ", ".join(f"{size}: {count}" for size, count in requirements.items())
 
@@ -53,7 +59,7 @@ def _substitutions_text(substitutions: list[dict[str, Any]]) -> str:
     return "\n".join(f"{s['count']} {s['size']} = {s['replaces']}" for s in substitutions)
 
 
-class RulesForm(forms.ModelForm):
+class RulesForm(forms.ModelForm[StudyProgramme]):
     sizes = forms.CharField(
         label=_("Required activity sizes"),
         required=False,
@@ -138,7 +144,7 @@ class RulesForm(forms.ModelForm):
         return result
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = _cleaned(super().clean())
         if self.errors:
             return data
         if data["min_home"] + data["min_abroad"] > data["min_activities"]:
@@ -218,7 +224,7 @@ class QuestionsForm(forms.Form):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = _cleaned(super().clean())
         for kind in ("activity", "report"):
             en, nb = data.get(f"{kind}_en"), data.get(f"{kind}_nb")
             if en is None or nb is None:
@@ -237,7 +243,7 @@ class QuestionsForm(forms.Form):
         return [{"en": e, "nb": n} for e, n in zip(en, nb, strict=True)]
 
 
-class PageForm(forms.ModelForm):
+class PageForm(forms.ModelForm[ProgrammePage]):
     class Meta:
         model = ProgrammePage
         fields = [
@@ -256,7 +262,7 @@ class PageForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(forms.ModelForm[Activity]):
     offered_by = forms.ModelMultipleChoiceField(
         label=_("Offered by"),
         queryset=StudyProgramme.objects.none(),
@@ -309,7 +315,9 @@ class ActivityForm(forms.ModelForm):
             del self.fields["size"]
         others = StudyProgramme.objects.administered_by(user).exclude(pk=programme.pk).distinct()
         if others.exists():
-            self.fields["offered_by"].queryset = others
+            cast(
+                "forms.ModelMultipleChoiceField[StudyProgramme]", self.fields["offered_by"]
+            ).queryset = others
             if self.instance.pk:
                 self.initial["offered_by"] = list(self.instance.programmes.filter(pk__in=others))
         else:
@@ -334,7 +342,7 @@ class HttpsURLField(forms.URLField):
         super().__init__(**kwargs)
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(forms.ModelForm[ActivityProposal]):
     class Meta:
         model = ActivityProposal
         fields = [
@@ -417,14 +425,13 @@ class CatalogueFilter(django_filters.FilterSet):
 
     @property
     def form(self) -> forms.Form:
-        return bootstrap_widgets(super().form)
+        form: forms.Form = bootstrap_widgets(super().form)  # FilterSet is untyped
+        return form
 
-    def filter_credits(
-        self, queryset: QuerySet[Activity], name: str, value: str
-    ) -> QuerySet[Activity]:
+    def filter_credits(self, queryset: ActivityQuerySet, name: str, value: str) -> ActivityQuerySet:
         return queryset.filter(credit_bearing=value == "yes")
 
-    def search(self, queryset: QuerySet[Activity], name: str, value: str) -> QuerySet[Activity]:
+    def search(self, queryset: ActivityQuerySet, name: str, value: str) -> ActivityQuerySet:
         return queryset.matching(
             value, ("title_en", "title_nb", "description_en", "description_nb")
         )

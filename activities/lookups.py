@@ -6,10 +6,11 @@ sure the object in the URL belongs to that programme (or to the user), and 404 o
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from activities.models import Activity, ActivityProposal, ProgrammeRole, StudyProgramme
+from cil.http import AuthenticatedHttpRequest
 
 
 def get_programme(code: str) -> StudyProgramme:
@@ -59,7 +60,7 @@ def get_group_member(programme: StudyProgramme, pk: int) -> ProgrammeRole:
     )
 
 
-def proposals_of(request: HttpRequest):
+def proposals_of(request: AuthenticatedHttpRequest) -> QuerySet[ActivityProposal]:
     """The signed-in user's own proposals, newest first."""
     return ActivityProposal.objects.filter(student=request.user).select_related(
         "programme", "activity"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,6 +10,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from activities.rules import RuleSet, Substitution
+
+if TYPE_CHECKING:
+    from cil.models import User
 
 # The reflection questions of the source documents (Lund toolkit): asked after each activity,
 # and used as the headings of the final report. Programmes may edit them.
@@ -218,7 +221,7 @@ class StudyProgramme(BilingualNameMixin):
             substitutions=tuple(Substitution(**sub) for sub in self.size_substitutions or ()),
         )
 
-    def staff(self, role: str) -> models.QuerySet:
+    def staff(self, role: str) -> models.QuerySet[User]:
         """The active members of the programme's local resource group with ``role``."""
         return (
             get_user_model()

@@ -44,7 +44,7 @@ def roles_of(user: Any) -> Roles:
     """The user's roles, cached on the user object for the rest of the request."""
     if not getattr(user, "is_authenticated", False):
         return ANONYMOUS_ROLES
-    cached = getattr(user, "_cil_roles", None)
+    cached: Roles | None = getattr(user, "_cil_roles", None)
     if cached is not None:
         return cached
 

@@ -48,7 +48,8 @@ def main() -> None:
 
     def render_minimal() -> bytes:
         page = "<!doctype html><html lang=en><title>Minimal</title><p>A minimal document.</p>"
-        return HTML(string=page, url_fetcher=fetcher, base_url=None).write_pdf()
+        pdf: bytes = HTML(string=page, url_fetcher=fetcher, base_url=None).write_pdf()
+        return pdf
 
     text_only = _text_only(
         diploma.render_html(
@@ -57,7 +58,8 @@ def main() -> None:
     )
 
     def render_text_only() -> bytes:
-        return HTML(string=text_only, url_fetcher=fetcher, base_url=None).write_pdf()
+        pdf: bytes = HTML(string=text_only, url_fetcher=fetcher, base_url=None).write_pdf()
+        return pdf
 
     renders = (
         ("diploma", render_diploma),

@@ -48,12 +48,13 @@ def main() -> None:
             sessions[user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
         return f"{settings.SESSION_COOKIE_NAME}={sessions[user.pk]}"
 
+    # [0] rather than .first() here and below: the scale data has these rows, and indexing
+    # gives the model's type where .first() gives "or None".
     def staff_of(programme_id: int, role: str) -> User:
         return (
             ProgrammeRole.objects.select_related("user")
             .filter(programme_id=programme_id, role=role)
-            .order_by("pk")
-            .first()
+            .order_by("pk")[0]
             .user
         )
 
@@ -67,7 +68,7 @@ def main() -> None:
         .order_by("pk")
     )
     entries = [
-        Entry.objects.filter(enrolment=e).order_by("pk").first() for e in students
+        Entry.objects.filter(enrolment=e).order_by("pk")[0] for e in students
     ]  # their first activity
     reports = _spread(
         FinalReport.objects.filter(status="submitted").select_related("enrolment").order_by("pk")
@@ -120,10 +121,9 @@ def main() -> None:
         Entry.objects.filter(status="draft", enrolment__status="active")
         .filter(~Q(enrolment__entries__status="submitted"))
         .select_related("enrolment__student")
-        .order_by("pk")
-        .first()
+        .order_by("pk")[0]
     )
-    certified = Enrolment.objects.filter(stage="certified").order_by("pk").first()
+    certified = Enrolment.objects.filter(stage="certified").order_by("pk")[0]
     json.dump(
         {
             "floor": floor,

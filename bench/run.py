@@ -165,7 +165,8 @@ def build_databases(
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 class Server:
@@ -427,7 +428,8 @@ def measure_load(
         capture_output=True,
         text=True,
     ).stdout
-    return json.loads(out[out.index("{") :])
+    result: dict[str, Any] = json.loads(out[out.index("{") :])
+    return result
 
 
 # --- Report ----------------------------------------------------------------------------------

@@ -55,7 +55,8 @@ def inline_only_fetcher() -> URLFetcher:
 
 
 def verification_url(code: str) -> str:
-    return settings.SITE_URL + reverse("certificates:verify", args=[code])
+    site_url: str = settings.SITE_URL
+    return site_url + reverse("certificates:verify", args=[code])
 
 
 def snapshot(enrolment: Enrolment) -> dict[str, Any]:
@@ -116,9 +117,10 @@ def render_pdf(*, content: dict[str, Any], number: str, code: str, language: str
     """The diploma as PDF bytes: one page per language."""
     html = render_html(content=content, number=number, code=code, language=language)
     fetcher = inline_only_fetcher()
-    return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(
+    pdf: bytes = HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(
         stylesheets=[_stylesheet()]
     )
+    return pdf
 
 
 def render_html(*, content: dict[str, Any], number: str, code: str, language: str) -> str:

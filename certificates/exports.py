@@ -9,21 +9,23 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from certificates.figures import Scope, approved_entries, enrolments, in_period, valid_diplomas
+from portfolio.models import Enrolment
 
 KINDS = ("enrolments", "activities", "diplomas")
 
 
-def _rows(kind: str, scope: Scope, personal: bool) -> tuple[list[str], Iterator[list]]:
+def _rows(kind: str, scope: Scope, personal: bool) -> tuple[list[str], Iterator[list[Any]]]:
     person = (
         [_("Student"), _("E-mail address")] if personal else [_("Student number in this export")]
     )
 
-    def who(enrolment) -> list:
+    def who(enrolment: Enrolment) -> list[Any]:
         if personal:
             return [enrolment.student.full_name, enrolment.student.email]
         return [enrolment.pk]

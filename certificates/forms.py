@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -64,11 +64,13 @@ class ReportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, report: FinalReport, language: str, **kwargs: Any) -> None:
+    def __init__(
+        self, data: Any = None, *, report: FinalReport, language: str, **kwargs: Any
+    ) -> None:
         initial = {"summary": report.summary, "photos": list(report.photos.all())}
         for index, section in enumerate(report.sections):
             initial[f"section_{index}"] = section.get("text", "")
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial, **kwargs)
         fields = {}
         for index, section in enumerate(report.sections):
             heading = section.get(language) or section["en"]
@@ -81,10 +83,12 @@ class ReportForm(forms.Form):
         photos = self.fields.pop("photos")
         self.fields.update(fields)
         self.fields["photos"] = photos
-        self.fields["photos"].queryset = Evidence.objects.filter(
+        photo_field = cast("forms.ModelMultipleChoiceField[Evidence]", self.fields["photos"])
+        photo_field.queryset = Evidence.objects.filter(
             entry__enrolment=report.enrolment, content_type__startswith="image/"
         ).select_related("entry__activity")
-        self.fields["photos"].label_from_instance = lambda ev: ev.caption or ev.original_name
+        # Django documents replacing label_from_instance; mypy sees a method assigned to.
+        photo_field.label_from_instance = lambda ev: ev.caption or ev.original_name  # type: ignore[method-assign,assignment]
         self.section_count = len(report.sections)
 
     def texts(self) -> list[str]:
@@ -130,7 +134,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(forms.ModelForm[Session]):
     class Meta:
         model = Session
         fields = ["kind", "title", "starts_at", "place", "capacity", "programmes"]
@@ -139,9 +143,13 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, programme: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programmes"].queryset = StudyProgramme.objects.administered_by(user).distinct()
-        self.fields["programmes"].initial = [programme.pk]
-        self.fields["kind"].choices = [(v, capfirst(label)) for v, label in Session.Kind.choices]
+        programmes = cast(
+            "forms.ModelMultipleChoiceField[StudyProgramme]", self.fields["programmes"]
+        )
+        programmes.queryset = StudyProgramme.objects.administered_by(user).distinct()
+        programmes.initial = [programme.pk]
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = [(v, capfirst(label)) for v, label in Session.Kind.choices]
 
 
 class FiguresFilter(forms.Form):
@@ -153,27 +161,31 @@ class FiguresFilter(forms.Form):
         required=False,
         choices=[("", _("Whole year")), ("spring", _("Spring")), ("autumn", _("Autumn"))],
     )
-    faculty = forms.ModelChoiceField(label=_("Faculty"), required=False, queryset=None)
-    programme = forms.ModelChoiceField(label=_("Study programme"), required=False, queryset=None)
+    faculty = forms.ModelChoiceField[Faculty](label=_("Faculty"), required=False, queryset=None)
+    programme = forms.ModelChoiceField[StudyProgramme](
+        label=_("Study programme"), required=False, queryset=None
+    )
 
     def __init__(self, *args: Any, central: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
-        self.fields["year"].choices = [("", _("All years"))] + [
+        cast(forms.ChoiceField, self.fields["year"]).choices = [("", _("All years"))] + [
             (y, str(y)) for y in range(this_year, this_year - 8, -1)
         ]
         if central:
-            self.fields["faculty"].queryset = Faculty.objects.order_by("name_en")
-            self.fields["faculty"].empty_label = _("All faculties")
-            self.fields["programme"].queryset = StudyProgramme.objects.order_by("name_en")
-            self.fields["programme"].empty_label = _("All study programmes")
+            faculty = cast("forms.ModelChoiceField[Faculty]", self.fields["faculty"])
+            faculty.queryset = Faculty.objects.order_by("name_en")
+            faculty.empty_label = _("All faculties")
+            programme = cast("forms.ModelChoiceField[StudyProgramme]", self.fields["programme"])
+            programme.queryset = StudyProgramme.objects.order_by("name_en")
+            programme.empty_label = _("All study programmes")
         else:
             del self.fields["faculty"]
             del self.fields["programme"]
         bootstrap_widgets(self)
 
 
-class ReminderTemplateForm(forms.ModelForm):
+class ReminderTemplateForm(forms.ModelForm[ReminderTemplate]):
     class Meta:
         model = ReminderTemplate
         fields = ["subject_nb", "body_nb", "subject_en", "body_en"]

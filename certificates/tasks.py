@@ -40,6 +40,10 @@ def issue_batch(*, batch_id: int) -> None:
         try:
             if enrolment is None:
                 raise workflow.WorkflowError("not found")
+            if batch.created_by is None:  # their account was deleted before the batch ran
+                raise workflow.WorkflowError(
+                    _("The administrator who started these diplomas no longer has an account.")
+                )
             workflow.advance(
                 enrolment=enrolment,
                 by=batch.created_by,

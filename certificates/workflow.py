@@ -22,7 +22,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -31,13 +31,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.roles import is_programme_admin, is_programme_reviewer
-from activities.rules import evaluate
+from activities.rules import Progress, evaluate
 from certificates import diploma
 from certificates.models import Diploma, FinalReport, ReportVersion, Session, SessionSignup
 from cil import audit
 from cil.mail import notify
 from cil.models import User
-from cil.workflow import WorkflowError, choose_move, require_role
+from cil.workflow import WorkflowError as WorkflowError  # views catch it as workflow.WorkflowError
+from cil.workflow import choose_move, require_role
 from portfolio.models import Enrolment, Entry, Evidence
 
 Stage = Enrolment.Stage
@@ -59,7 +60,7 @@ class Action(StrEnum):
     REVOKE_DIPLOMA = "revoke_diploma"
 
 
-def _approved_progress(enrolment: Enrolment):
+def _approved_progress(enrolment: Enrolment) -> Progress:
     entries = Entry.objects.filter(
         enrolment=enrolment, status=Entry.Status.APPROVED
     ).select_related("activity")
@@ -107,8 +108,9 @@ class Move:
     to: str | Callable[[Enrolment], str]
     actor: Actor
     needs_comment: bool = False
-    # Returns a message saying why the move cannot be made now, or None when it can.
-    condition: Callable[[Enrolment], str | None] | None = None
+    # Returns a message saying why the move cannot be made now, or None when it can. It is
+    # given the enrolment (TRANSITIONS) or the final report (REPORT_TRANSITIONS).
+    condition: Callable[[Any], str | None] | None = None
     mail: str = ""  # template prefix of the mail to the student, if any
 
 
@@ -398,7 +400,7 @@ def report_transition(
             target=locked,
         )
         from_state = locked.status
-        locked.status = move.to
+        locked.status = cast(str, move.to)  # every report move names its state
         now = timezone.now()
         if action == ReportAction.SUBMIT:
             locked.submitted_at = now
@@ -413,7 +415,7 @@ def report_transition(
             )
         else:
             locked.save(update_fields=["status", "updated_at"])
-            version = locked.versions.select_for_update().order_by("-number").first()
+            version = locked.versions.select_for_update().latest("number")
             version.decision = (
                 ReportVersion.Decision.APPROVED
                 if action == ReportAction.APPROVE

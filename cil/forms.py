@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
@@ -26,7 +26,10 @@ class SignupForm(forms.Form):
         user.save(update_fields=["full_name", "language"])
 
 
-def bootstrap_widgets(form: forms.BaseForm) -> forms.BaseForm:
+_F = TypeVar("_F", bound=forms.BaseForm)
+
+
+def bootstrap_widgets(form: _F) -> _F:
     """Bootstrap's classes on a filter form's widgets, for templates/_filter_field.html.
 
     The search and filter forms on the busiest pages are rendered with that small template

@@ -29,7 +29,8 @@ def _converter() -> md.Markdown:
     """One Markdown converter per thread: building one costs more than converting a text."""
     if not hasattr(_local, "converter"):
         _local.converter = md.Markdown(extensions=["sane_lists", "tables"], output_format="html")
-    return _local.converter
+    converter: md.Markdown = _local.converter
+    return converter
 
 
 def render_markdown(text: str) -> SafeString:

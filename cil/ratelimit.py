@@ -24,10 +24,13 @@ def _now() -> float:
 def client_address(request: HttpRequest) -> str:
     # Behind a trusted proxy, SecurityMiddleware/the proxy set REMOTE_ADDR; we never read
     # X-Forwarded-For here, which a client could forge.
-    return request.META.get("REMOTE_ADDR", "unknown")
+    address: str = request.META.get("REMOTE_ADDR", "unknown")
+    return address
 
 
-def per_minute(limit: Callable[[], int], scope: str) -> Callable:
+def per_minute(
+    limit: Callable[[], int], scope: str
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Allow ``limit()`` requests per minute per client address to the decorated view."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

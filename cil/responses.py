@@ -3,13 +3,16 @@ a diploma's file sends) and the page that asks before a step that cannot be undo
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, TypeVar
 
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+_R = TypeVar("_R", bound=HttpResponseBase)
 
-def no_store(response: HttpResponse) -> HttpResponse:
+
+def no_store(response: _R) -> _R:
     """Personal data: no shared cache and no browser cache keeps a copy."""
     response["Cache-Control"] = "private, max-age=0, no-store"
     return response

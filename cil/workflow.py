@@ -20,14 +20,19 @@ class WorkflowError(Exception):
 
 
 class Move(Protocol):
-    actor: Any
-    needs_comment: bool
+    # Read-only, so that the apps' frozen dataclasses match.
+    @property
+    def actor(self) -> Any: ...
+    @property
+    def needs_comment(self) -> bool: ...
 
 
 M = TypeVar("M", bound=Move)
 
 
-def require_role(table: Mapping[tuple[str, Any], Move], action: Any, actors: Collection) -> None:
+def require_role(
+    table: Mapping[tuple[str, Any], Move], action: Any, actors: Collection[str]
+) -> None:
     """PermissionDenied unless one of the actor's roles makes this action in some state."""
     if not any(a == action and move.actor in actors for (_state, a), move in table.items()):
         raise PermissionDenied
@@ -38,7 +43,7 @@ def choose_move(
     *,
     state: str,
     action: Any,
-    actors: Collection,
+    actors: Collection[str],
     comment: str,
     wrong_state: str,
     comment_needed: str,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -129,7 +130,7 @@ PORTFOLIOS = [
 ]
 
 
-def _add_entry(enrolment: Enrolment, spec: dict) -> None:
+def _add_entry(enrolment: Enrolment, spec: dict[str, Any]) -> None:
     activity = Activity.objects.filter(title_en=spec["title"]).first()
     if activity is None:  # the demo catalogue changed; leave this one out rather than fail
         return

@@ -6,6 +6,7 @@ Kept apart from the command so later features can add their own stages of studen
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -36,7 +37,7 @@ FACULTIES = [
 ]
 
 # Three programmes with different rules, as real ones differ.
-PROGRAMMES = [
+PROGRAMMES: list[dict[str, Any]] = [
     {
         # Like OsloMet: at home *and* abroad, CIL career course and presentation required.
         "code": "nursing",

@@ -11,6 +11,7 @@ have an enrolment are left alone, so running it twice changes nothing.
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django.utils import timezone
 
@@ -47,16 +48,17 @@ STUDENTS = [
 ORDER = ["activities_requested", "report_submitted", "report_approved", "certified", "revoked"]
 
 
+# The demo accounts give every demo programme an administrator and a reviewer.
 def _admin_of(programme: StudyProgramme) -> User:
-    return programme.staff("administrator").first()
+    return cast(User, programme.staff("administrator").first())
 
 
 def _reviewer_of(programme: StudyProgramme) -> User:
-    return programme.staff("reviewer").first()
+    return cast(User, programme.staff("reviewer").first())
 
 
 def _enrol_with_approved_activities(
-    student: User, programme: StudyProgramme, activities
+    student: User, programme: StudyProgramme, activities: list[tuple[str, int, str, str]]
 ) -> Enrolment:
     enrolment = Enrolment.objects.create(
         student=student,

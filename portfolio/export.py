@@ -11,7 +11,7 @@ import json
 import shutil
 import tempfile
 import zipfile
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -67,7 +67,9 @@ def build_export(enrolment: Enrolment) -> IO[bytes]:
                 stem, _dot, extension = ev.download_name.rpartition(".")
                 path = f"{folder}/{ev.pk}-{slugify(stem)[:60] or 'file'}.{extension}"
                 with (
-                    default_storage.open(ev.file.name, "rb") as source,
+                    default_storage.open(
+                        cast(str, ev.file.name), "rb"
+                    ) as source,  # stored, so named
                     zf.open(path, "w") as target,
                 ):
                     shutil.copyfileobj(source, target, length=1024 * 1024)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -38,7 +38,9 @@ class SignupForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         year = timezone.localdate().year
-        self.fields["expected_year"].choices = [(y, str(y)) for y in range(year, year + 7)]
+        cast(forms.ChoiceField, self.fields["expected_year"]).choices = [
+            (y, str(y)) for y in range(year, year + 7)
+        ]
 
 
 class WithdrawForm(forms.Form):
@@ -50,12 +52,12 @@ class WithdrawForm(forms.Form):
     )
 
 
-class ActivityChoiceField(forms.ModelChoiceField):
+class ActivityChoiceField(forms.ModelChoiceField[Activity]):
     def label_from_instance(self, obj: Activity) -> str:
         return f"{obj.title} ({obj.get_location_display()})"
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(forms.ModelForm[Entry]):
     activity = ActivityChoiceField(
         label=_("Activity"),
         queryset=Activity.objects.none(),
@@ -83,12 +85,12 @@ class EntryForm(forms.ModelForm):
 
     def __init__(self, *args: Any, enrolment: Enrolment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["activity"].queryset = Activity.objects.available_to(
+        cast(ActivityChoiceField, self.fields["activity"]).queryset = Activity.objects.available_to(
             enrolment.student, enrolment.programme
         ).order_by("location", "title_en")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast("dict[str, Any]", super().clean())  # Django's clean() returns cleaned_data
         started, ended = data.get("started_on"), data.get("ended_on")
         if started and ended and ended < started:
             self.add_error("ended_on", _("The activity cannot end before it starts."))

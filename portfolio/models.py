@@ -13,6 +13,7 @@ from django_countries.fields import CountryField
 
 from activities.models import Activity, Location, StudyProgramme
 from activities.rules import CompletedEntry, RuleSet
+from activities.rules import Location as RuleLocation
 from portfolio.uploads import stored_extension
 
 
@@ -223,7 +224,7 @@ class Entry(models.Model):
         """This entry as the rules engine reads it."""
         return CompletedEntry(
             activity_key=self.activity_id,
-            location=self.activity.location,
+            location=RuleLocation(self.activity.location),
             engagements=self.engagements,
             engagements_required=self.activity.engagements_required,
             size=self.activity.size or None,

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from activities.models import StudyProgramme
 from activities.roles import is_programme_admin, is_programme_reviewer
 from activities.rules import Progress, evaluate
 from cil.models import User
@@ -41,7 +42,7 @@ class StudentProgress:
 
 
 Stage = Enrolment.Stage
-_STAGE_ORDER = [
+_STAGE_ORDER: list[str] = [
     Stage.ENROLLED,
     Stage.ACTIVITIES_REQUESTED,
     Stage.ACTIVITIES_APPROVED,
@@ -188,7 +189,7 @@ def viewable_evidence(user: User, pk: int) -> Evidence:
     raise Http404
 
 
-def programme_enrolments(programme) -> QuerySet[Enrolment]:
+def programme_enrolments(programme: StudyProgramme) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(programme=programme)
         .select_related("student")

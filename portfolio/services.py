@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -188,7 +188,7 @@ def delete_entry(*, entry: Entry, by: User) -> None:
         data={"activity": locked.activity_id},
     )
     locked.delete()
-    transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
+    transaction.on_commit(lambda: _delete_files(names))
 
 
 def submission_problems(entry: Entry) -> list[str]:
@@ -260,7 +260,8 @@ def reflection_questions(entry: Entry) -> list[dict[str, str]]:
     """The questions this entry's reflection answers: its own copy, or the programme's now."""
     existing = Reflection.objects.filter(entry=entry).first()
     if existing and existing.answers:
-        return existing.answers
+        answers: list[dict[str, str]] = existing.answers
+        return answers
     return [{**q, "answer": ""} for q in entry.enrolment.programme.activity_questions]
 
 
@@ -276,14 +277,19 @@ def used_bytes(student: User) -> int:
     )
 
 
-def _store(content: File, *, student: User, extension: str) -> str:
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+def _store(content: File[bytes], *, student: User, extension: str) -> str:
     # A generated, unguessable name in a folder per student; the original name is only shown.
     name = f"evidence/{student.pk}/{uuid.uuid4().hex}{extension}"
     return default_storage.save(name, content)
 
 
 def add_evidence(
-    *, entry: Entry, by: User, upload: UploadedFile, kind: str, caption: str = ""
+    *, entry: Entry, by: User, upload: UploadedFile[bytes], kind: str, caption: str = ""
 ) -> Evidence:
     """Check the file by its bytes, clean photos, store it privately and record it.
 
@@ -297,12 +303,15 @@ def add_evidence(
         with transaction.atomic():
             locked = _lock_editable(entry, by)
             stored = inspected.stored
+            content: File[bytes]
+            thumb: File[bytes] | None
             if inspected.kind == "image":
                 content, thumb = uploads.clean_image(upload)
                 size = content.size
             else:
                 upload.seek(0)
-                content, thumb, size = upload, None, upload.size
+                content, thumb = upload, None
+                size = cast(int, upload.size)  # Django's upload handlers always set it
             if used_bytes(by) + size > quota:
                 raise PortfolioError(
                     _(
@@ -347,4 +356,4 @@ def delete_evidence(*, evidence: Evidence, by: User) -> None:
     names = [n for n in (evidence.file.name, evidence.thumbnail.name) if n]
     evidence.delete()
     audit.record(actor=by, action="evidence.deleted", target=evidence.entry, subject=by)
-    transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
+    transaction.on_commit(lambda: _delete_files(names))

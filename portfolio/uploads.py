@@ -21,6 +21,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any, cast
 
 import pillow_heif
 from django.conf import settings
@@ -217,7 +218,7 @@ def file_help_text() -> str:
 
 def max_upload_bytes() -> int:
     """The largest file accepted (``CIL_UPLOAD_MAX_MB``); read on each use, as tests lower it."""
-    return settings.CIL_UPLOAD_MAX_BYTES
+    return int(settings.CIL_UPLOAD_MAX_BYTES)
 
 
 def is_over_limit(size: int) -> bool:
@@ -230,18 +231,20 @@ def _sniff(head: bytes) -> AcceptedType | None:
     return next((t for t in ACCEPTED_TYPES if t.signature(head)), None)
 
 
-def _file_size(upload: UploadedFile) -> int:
+def _file_size(upload: UploadedFile[bytes]) -> int:
     """The real number of bytes; ``upload.size`` may be missing or set by hand."""
     upload.seek(0, os.SEEK_END)
-    return upload.tell()
+    size: int = upload.tell()
+    return size
 
 
-def _read_head(upload: UploadedFile) -> bytes:
+def _read_head(upload: UploadedFile[bytes]) -> bytes:
     upload.seek(0)
-    return upload.read(_HEAD_BYTES)
+    head: bytes = upload.read(_HEAD_BYTES)
+    return head
 
 
-def inspect_upload(upload: UploadedFile) -> Inspected:
+def inspect_upload(upload: UploadedFile[bytes]) -> Inspected:
     """Decide the type from the bytes, never from the name or the browser's content type.
 
     Rejects (``UploadRejected``, with a message that says what to do):
@@ -309,7 +312,7 @@ def _check_extension(name: str, fmt: AcceptedType) -> None:
     )
 
 
-def _check_pdf(upload: UploadedFile) -> None:
+def _check_pdf(upload: UploadedFile[bytes]) -> None:
     """pypdf must open the PDF and count at least one page; the file position is not restored."""
     broken = _(
         "This PDF could not be opened; it may be damaged. Open it on your computer, save or "
@@ -354,7 +357,7 @@ def _image_too_large() -> UploadRejected:
 
 
 @contextmanager
-def _open_image(upload: UploadedFile, pillow_format: str) -> Iterator[Image.Image]:
+def _open_image(upload: UploadedFile[bytes], pillow_format: str) -> Iterator[Image.Image]:
     """Open with only the plugin the bytes announced; reject bombs before anything is decoded.
 
     Used as a context manager so that Pillow lets go of the file without closing it: the
@@ -409,12 +412,14 @@ def _to_srgb(img: Image.Image) -> Image.Image:
     if not icc or img.mode not in ("RGB", "RGBA", "CMYK"):
         return img
     try:
-        return ImageCms.profileToProfile(
+        converted = ImageCms.profileToProfile(
             img,
             ImageCms.ImageCmsProfile(io.BytesIO(icc)),
             _SRGB,
             outputMode="RGBA" if img.mode == "RGBA" else "RGB",
         )
+        # Not in place, so it returns the converted image (None only when inPlace=True).
+        return cast(Image.Image, converted)
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
         return img
 
@@ -433,7 +438,7 @@ def _to_rgb(img: Image.Image) -> Image.Image:
     return flat
 
 
-def _jpeg(img: Image.Image, name: str) -> ContentFile:
+def _jpeg(img: Image.Image, name: str) -> ContentFile[bytes]:
     # A new image holds only pixels: no EXIF, XMP, ICC or comments can ride along in .info.
     bare = Image.new("RGB", img.size)
     bare.paste(img)
@@ -442,7 +447,7 @@ def _jpeg(img: Image.Image, name: str) -> ContentFile:
     return ContentFile(out.getvalue(), name=name)
 
 
-def clean_image(upload: UploadedFile) -> tuple[ContentFile, ContentFile]:
+def clean_image(upload: UploadedFile[bytes]) -> tuple[ContentFile[bytes], ContentFile[bytes]]:
     """Re-encode a photo as JPEG without any metadata, plus a thumbnail.
 
     Call after ``inspect_upload`` said ``kind == "image"`` (a file that is not an accepted
@@ -532,7 +537,7 @@ class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
     (e.g. nginx ``client_max_body_size``) is what keeps a huge request from being received.
     """
 
-    def new_file(self, *args: object, **kwargs: object) -> None:
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         self._received = 0
 
@@ -542,7 +547,8 @@ class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
             if self.request is not None:
                 rejected = getattr(self.request, "cil_rejected_uploads", None)
                 if rejected is None:
-                    rejected = self.request.cil_rejected_uploads = []
+                    # Our own attribute on Django's request; read back with getattr().
+                    rejected = self.request.cil_rejected_uploads = []  # type: ignore[attr-defined]
                 rejected.append((self.field_name, self.file_name))
             # Checked before writing, so not one byte past the limit reaches the disk.
             raise SkipFile()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from activities.lookups import get_programme
 from activities.models import StudyProgramme
 from cil import audit
+from cil.http import AuthenticatedHttpRequest
 from cil.mail import undelivered
 from cil.responses import confirm_page, private_file
 from portfolio import services
@@ -42,7 +45,7 @@ from portfolio.uploads import LimitedTemporaryFileUploadHandler, UploadRejected
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The student's home: their enrolments with progress, or how to sign up."""
     enrolments = list(
         Enrolment.objects.filter(student=request.user)
@@ -87,7 +90,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest, code: str) -> HttpResponse:
+def signup(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -111,7 +114,7 @@ def signup(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def withdraw(request: HttpRequest, enrolment: int) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
     instance = own_enrolment(request.user, enrolment)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -128,7 +131,7 @@ def withdraw(request: HttpRequest, enrolment: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def entry_create(request: HttpRequest, enrolment: int) -> HttpResponse:
+def entry_create(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
     instance = own_enrolment(request.user, enrolment)
     form = EntryForm(request.POST or None, enrolment=instance)
     if request.method == "POST" and form.is_valid():
@@ -151,7 +154,7 @@ def entry_create(request: HttpRequest, enrolment: int) -> HttpResponse:
 
 
 @require_GET
-def entry(request: HttpRequest, entry: int) -> HttpResponse:
+def entry(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     return render(
         request,
@@ -169,7 +172,7 @@ def entry(request: HttpRequest, entry: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def entry_edit(request: HttpRequest, entry: int) -> HttpResponse:
+def entry_edit(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     form = EntryForm(request.POST or None, instance=instance, enrolment=instance.enrolment)
     if request.method == "POST" and form.is_valid():
@@ -190,7 +193,7 @@ def entry_edit(request: HttpRequest, entry: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def entry_delete(request: HttpRequest, entry: int) -> HttpResponse:
+def entry_delete(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     if request.method == "POST":
         try:
@@ -211,7 +214,7 @@ def entry_delete(request: HttpRequest, entry: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def entry_submit(request: HttpRequest, entry: int) -> HttpResponse:
+def entry_submit(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     if request.method == "POST":
         try:
@@ -234,7 +237,7 @@ def entry_submit(request: HttpRequest, entry: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def reflection(request: HttpRequest, entry: int) -> HttpResponse:
+def reflection(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     questions = services.reflection_questions(instance)
     form = ReflectionForm(
@@ -252,7 +255,7 @@ def reflection(request: HttpRequest, entry: int) -> HttpResponse:
 
 
 @require_POST
-def note_add(request: HttpRequest, entry: int) -> HttpResponse:
+def note_add(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -268,7 +271,7 @@ def note_add(request: HttpRequest, entry: int) -> HttpResponse:
 
 
 @require_POST
-def note_delete(request: HttpRequest, note: int) -> HttpResponse:
+def note_delete(request: AuthenticatedHttpRequest, note: int) -> HttpResponse:
     instance = get_object_or_404(
         DiaryNote.objects.select_related("entry"), pk=note, entry__enrolment__student=request.user
     )
@@ -280,7 +283,7 @@ def note_delete(request: HttpRequest, note: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_add(request: HttpRequest, entry: int) -> HttpResponse:
+def evidence_add(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     form = EvidenceForm(request.POST, request.FILES)
     back = redirect(reverse("portfolio:entry", args=[instance.pk]) + "#evidence")
@@ -307,7 +310,7 @@ def evidence_add(request: HttpRequest, entry: int) -> HttpResponse:
 
 
 @require_POST
-def evidence_delete(request: HttpRequest, evidence: int) -> HttpResponse:
+def evidence_delete(request: AuthenticatedHttpRequest, evidence: int) -> HttpResponse:
     instance = get_object_or_404(
         Evidence.objects.select_related("entry"),
         pk=evidence,
@@ -323,13 +326,13 @@ def evidence_delete(request: HttpRequest, evidence: int) -> HttpResponse:
 
 
 @require_GET
-def evidence_file(request: HttpRequest, evidence: int) -> FileResponse:
+def evidence_file(request: AuthenticatedHttpRequest, evidence: int) -> FileResponse:
     instance = viewable_evidence(request.user, evidence)
     # Photos show in the page. PDFs download, unless opened to read in the browser's own PDF
     # viewer (?view=1), which a sandbox policy would stop; they were checked to be real PDFs.
     read_pdf = not instance.is_image and request.GET.get("view") == "1"
     return private_file(
-        default_storage.open(instance.file.name, "rb"),
+        default_storage.open(cast(str, instance.file.name), "rb"),  # stored, so named
         content_type=instance.content_type,
         filename=instance.download_name,
         inline=instance.is_image or read_pdf,
@@ -338,7 +341,7 @@ def evidence_file(request: HttpRequest, evidence: int) -> FileResponse:
 
 
 @require_GET
-def evidence_thumbnail(request: HttpRequest, evidence: int) -> FileResponse:
+def evidence_thumbnail(request: AuthenticatedHttpRequest, evidence: int) -> FileResponse:
     instance = viewable_evidence(request.user, evidence)
     name = instance.thumbnail.name or (instance.file.name if instance.is_image else "")
     if not name:
@@ -353,7 +356,7 @@ def evidence_thumbnail(request: HttpRequest, evidence: int) -> FileResponse:
 
 
 @require_GET
-def export(request: HttpRequest, enrolment: int) -> FileResponse:
+def export(request: AuthenticatedHttpRequest, enrolment: int) -> FileResponse:
     """The whole portfolio as one ZIP: an offline HTML overview, the data as JSON, the files."""
     instance = own_enrolment(request.user, enrolment)
     return private_file(
@@ -367,7 +370,7 @@ STUDENTS_PAGE_SIZE = 50
 
 
 @require_GET
-def programme_students(request: HttpRequest, code: str) -> HttpResponse:
+def programme_students(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The programme's sign-ups, newest first, with how far each has come."""
     programme = get_programme(code)
     enrolments = programme_enrolments(programme).annotate(

@@ -27,7 +27,8 @@ from activities.roles import is_programme_admin
 from cil import audit
 from cil.mail import notify
 from cil.models import User
-from cil.workflow import WorkflowError, choose_move
+from cil.workflow import WorkflowError as WorkflowError  # callers catch workflow.WorkflowError
+from cil.workflow import choose_move
 from portfolio.models import Entry
 
 S = Entry.Status

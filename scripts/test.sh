@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole suite: ruff, the migrations check and pytest (unit, integration and browser
+# Runs the whole suite: ruff, mypy, the migrations check and pytest (unit, integration and browser
 # tests). Without DATABASE_URL it starts a throwaway PostgreSQL 15 cluster (throwaway-pg.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,10 @@ BIN=.venv/bin
 echo "== ruff"
 $BIN/ruff check .
 $BIN/ruff format --check .
+
+echo "== mypy"
+# The django-stubs plugin imports the settings; DEBUG mode needs no secret key and no database.
+DJANGO_DEBUG=true $BIN/mypy
 
 echo "== bandit"
 # Security lint of the portal's code; each exception is justified on its own line (# nosec).

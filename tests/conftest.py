@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from pytest_django import Settings
 
 from activities.models import ProgrammeRole, StudyProgramme
 from cil.models import User
@@ -55,12 +56,12 @@ def _empty_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
+def _fast_password_hashing(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
-def _english_by_default(settings: pytest.FixtureRequest) -> None:
+def _english_by_default(settings: Settings) -> None:
     settings.LANGUAGE_CODE = "en"
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 import io
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
 from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import models
 from django.utils import timezone
 from PIL import Image
 from pypdf import PdfWriter
@@ -28,8 +30,22 @@ from portfolio.models import Enrolment, Entry, Evidence
 
 PASSWORD = "correct-horse-battery-staple"
 
+_M = TypeVar("_M", bound=models.Model)
 
-class UserFactory(factory.django.DjangoModelFactory):
+
+class ModelFactory(factory.django.DjangoModelFactory[_M]):
+    """A DjangoModelFactory whose call is typed, like create(), as the model instance it makes."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+        # factory_boy's __new__ is untyped, so mypy would take FooFactory() for a FooFactory;
+        # it returns the model instance, which mypy only accepts from __new__ with an ignore.
+        def __new__(cls, *args: Any, **kwargs: Any) -> _M: ...  # type: ignore[misc]
+
+
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -45,7 +61,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
 
-class FacultyFactory(factory.django.DjangoModelFactory):
+class FacultyFactory(ModelFactory[Faculty]):
     class Meta:
         model = Faculty
         django_get_or_create = ("code",)
@@ -55,7 +71,7 @@ class FacultyFactory(factory.django.DjangoModelFactory):
     name_nb = factory.Sequence(lambda n: f"Fakultet {n}")
 
 
-class ProgrammeFactory(factory.django.DjangoModelFactory):
+class ProgrammeFactory(ModelFactory[StudyProgramme]):
     class Meta:
         model = StudyProgramme
         django_get_or_create = ("code",)
@@ -66,7 +82,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     faculty = factory.SubFactory(FacultyFactory)
 
 
-class ProgrammeRoleFactory(factory.django.DjangoModelFactory):
+class ProgrammeRoleFactory(ModelFactory[ProgrammeRole]):
     class Meta:
         model = ProgrammeRole
 
@@ -75,7 +91,7 @@ class ProgrammeRoleFactory(factory.django.DjangoModelFactory):
     role = ProgrammeRole.Role.ADMINISTRATOR
 
 
-class ActivityFactory(factory.django.DjangoModelFactory):
+class ActivityFactory(ModelFactory[Activity]):
     """A catalogue activity, offered by its responsible programme."""
 
     class Meta:
@@ -96,7 +112,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
             obj.programmes.add(obj.programme, *(extracted or []))
 
 
-class ProposalFactory(factory.django.DjangoModelFactory):
+class ProposalFactory(ModelFactory[ActivityProposal]):
     class Meta:
         model = ActivityProposal
 
@@ -108,7 +124,7 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     category = Category.VOLUNTEER
 
 
-class EnrolmentFactory(factory.django.DjangoModelFactory):
+class EnrolmentFactory(ModelFactory[Enrolment]):
     class Meta:
         model = Enrolment
 
@@ -120,7 +136,7 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     terms_accepted_at = factory.LazyFunction(timezone.now)
 
 
-class EntryFactory(factory.django.DjangoModelFactory):
+class EntryFactory(ModelFactory[Entry]):
     class Meta:
         model = Entry
 
@@ -146,7 +162,7 @@ def tiny_pdf() -> bytes:
     return buffer.getvalue()
 
 
-class EvidenceFactory(factory.django.DjangoModelFactory):
+class EvidenceFactory(ModelFactory[Evidence]):
     """A photo stored in private storage, with its thumbnail."""
 
     class Meta:
@@ -165,7 +181,7 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     size = 1000
 
 
-class DiplomaFactory(factory.django.DjangoModelFactory):
+class DiplomaFactory(ModelFactory[Diploma]):
     """An issued diploma row with a small stored PDF (no rendering: for workflow tests)."""
 
     class Meta:
@@ -184,8 +200,12 @@ class DiplomaFactory(factory.django.DjangoModelFactory):
 
 
 def enrolment_with_activities(
-    *, student, programme, locations: tuple[str, ...] = ("home", "home", "abroad"), **kwargs
-):
+    *,
+    student: User,
+    programme: StudyProgramme,
+    locations: tuple[str, ...] = ("home", "home", "abroad"),
+    **kwargs: Any,
+) -> Enrolment:
     """An enrolment with one approved activity per location: by default three, one abroad,
     which meets the rules of every test programme."""
     enrolment = EnrolmentFactory(student=student, programme=programme, **kwargs)

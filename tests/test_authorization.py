@@ -293,6 +293,7 @@ def test_every_url_answers_every_role_as_declared(personas: Personas) -> None:
     checked = 0
     for entry in iter_urls():
         expect = expectation_for(entry.view_name)
+        assert expect is not None, f"{entry.view_name} has no expectation"
         path = sample_path(entry.route, kwargs)
         for role, client in clients.items():
             wanted = expect.outcomes[role]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -59,7 +60,7 @@ def test_the_upload_is_a_real_pdf_of_the_size_asked_for(tmp_path: Path) -> None:
 
 def _results(**changes: float) -> dict:
     page = {"median_ratio": 2.0, "p95_ratio": 3.0, "queries": 9}
-    results = {
+    results: dict[str, Any] = {
         "sizes": [2000, 20000],
         "pages": {"floor": dict(page), "student home": dict(page)},
         "queries_small": {"floor": 9, "student home": 9},

@@ -23,7 +23,7 @@ def po_entries(path: Path) -> list[tuple[str, list[str], bool]]:
         lines = [line for line in block.splitlines() if line and not line.startswith("#~")]
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
         fields: dict[str, str] = {}
-        current = None
+        current = ""
         for line in lines:
             if line.startswith("#"):
                 continue

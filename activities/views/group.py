@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -13,10 +13,11 @@ from activities.forms import MemberForm
 from activities.lookups import get_group_member, get_programme
 from activities.models import ProgrammeRole, StudyProgramme
 from activities.roles import is_central_staff, may_assign_roles
+from cil.http import AuthenticatedHttpRequest
 
 
 @require_GET
-def groups(request: HttpRequest) -> HttpResponse:
+def groups(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every programme with the size of its group, for central staff."""
     programmes = (
         StudyProgramme.objects.select_related("faculty").with_group_counts().order_by("name_en")
@@ -25,7 +26,7 @@ def groups(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def group(request: HttpRequest, code: str) -> HttpResponse:
+def group(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     members = (
         ProgrammeRole.objects.filter(programme=programme)
@@ -47,7 +48,7 @@ def group(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
-def group_add(request: HttpRequest, code: str) -> HttpResponse:
+def group_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     form = MemberForm(request.POST)
     if form.is_valid():
@@ -87,7 +88,7 @@ def group_add(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
-def group_remove(request: HttpRequest, code: str, member: int) -> HttpResponse:
+def group_remove(request: AuthenticatedHttpRequest, code: str, member: int) -> HttpResponse:
     programme = get_programme(code)
     instance = get_group_member(programme, member)
     try:

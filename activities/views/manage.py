@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -35,11 +35,12 @@ from activities.models import (
     StudyProgramme,
 )
 from cil.audit import events_for
+from cil.http import AuthenticatedHttpRequest
 from cil.responses import confirm_page
 
 
 @require_GET
-def manage(request: HttpRequest) -> HttpResponse:
+def manage(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The certificate administrator's home: their programmes and what waits for them."""
     members = ProgrammeRole.objects.select_related("user").order_by("role", "user__full_name")
     programmes = (
@@ -63,7 +64,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def manage_programme(request: HttpRequest, code: str) -> HttpResponse:
+def manage_programme(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """One programme: rules, catalogue (current and archived) and waiting proposals."""
     programme = get_programme(code)
     activities = (
@@ -90,7 +91,7 @@ def manage_programme(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit_rules(request: HttpRequest, code: str) -> HttpResponse:
+def edit_rules(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     form = RulesForm(request.POST or None, instance=StudyProgramme.objects.get(pk=programme.pk))
     if request.method == "POST" and form.is_valid():
@@ -106,7 +107,7 @@ def edit_rules(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit_questions(request: HttpRequest, code: str) -> HttpResponse:
+def edit_questions(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     form = QuestionsForm.for_programme(programme, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -122,7 +123,7 @@ def edit_questions(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit_page(request: HttpRequest, code: str) -> HttpResponse:
+def edit_page(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     page = ProgrammePage.objects.filter(programme=programme).first() or ProgrammePage(
         programme=programme
@@ -136,7 +137,7 @@ def edit_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def activity_create(request: HttpRequest, code: str) -> HttpResponse:
+def activity_create(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     form = ActivityForm(request.POST or None, programme=programme, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -154,7 +155,7 @@ def activity_create(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def activity_edit(request: HttpRequest, code: str, activity: int) -> HttpResponse:
+def activity_edit(request: AuthenticatedHttpRequest, code: str, activity: int) -> HttpResponse:
     programme = get_programme(code)
     instance = get_owned_activity(programme, activity)
     form = ActivityForm(
@@ -182,7 +183,7 @@ def activity_edit(request: HttpRequest, code: str, activity: int) -> HttpRespons
 
 
 def _confirm_activity(
-    request: HttpRequest, code: str, activity: int, *, archive: bool
+    request: AuthenticatedHttpRequest, code: str, activity: int, *, archive: bool
 ) -> HttpResponse:
     programme = get_programme(code)
     instance = get_owned_activity(programme, activity)
@@ -221,17 +222,17 @@ def _confirm_activity(
 
 
 @require_http_methods(["GET", "POST"])
-def activity_archive(request: HttpRequest, code: str, activity: int) -> HttpResponse:
+def activity_archive(request: AuthenticatedHttpRequest, code: str, activity: int) -> HttpResponse:
     return _confirm_activity(request, code, activity, archive=True)
 
 
 @require_http_methods(["GET", "POST"])
-def activity_restore(request: HttpRequest, code: str, activity: int) -> HttpResponse:
+def activity_restore(request: AuthenticatedHttpRequest, code: str, activity: int) -> HttpResponse:
     return _confirm_activity(request, code, activity, archive=False)
 
 
 @require_GET
-def proposals(request: HttpRequest, code: str) -> HttpResponse:
+def proposals(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     decided = request.GET.get("show") == "decided"
     queryset = ActivityProposal.objects.filter(programme=programme).select_related(
@@ -249,7 +250,7 @@ def proposals(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def proposal(request: HttpRequest, code: str, proposal: int) -> HttpResponse:
+def proposal(request: AuthenticatedHttpRequest, code: str, proposal: int) -> HttpResponse:
     """See a proposal; accept it (into the catalogue or for the student) after completing it."""
     programme = get_programme(code)
     instance = get_programme_proposal(programme, proposal)
@@ -296,7 +297,7 @@ def proposal(request: HttpRequest, code: str, proposal: int) -> HttpResponse:
 
 
 @require_POST
-def proposal_decline(request: HttpRequest, code: str, proposal: int) -> HttpResponse:
+def proposal_decline(request: AuthenticatedHttpRequest, code: str, proposal: int) -> HttpResponse:
     programme = get_programme(code)
     instance = get_programme_proposal(programme, proposal)
     form = DeclineForm(request.POST, prefix="decline")
@@ -321,7 +322,7 @@ OTHER_CATALOGUES_PAGE_SIZE = 25
 
 
 @require_http_methods(["GET", "POST"])
-def other_catalogues(request: HttpRequest, code: str) -> HttpResponse:
+def other_catalogues(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Activities in other programmes' catalogues, to offer in this one too: an institution's
     international week, a language café run by another faculty."""
     programme = get_programme(code)
@@ -360,7 +361,7 @@ def other_catalogues(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def activity_unoffer(request: HttpRequest, code: str, activity: int) -> HttpResponse:
+def activity_unoffer(request: AuthenticatedHttpRequest, code: str, activity: int) -> HttpResponse:
     """Take another programme's activity out of this catalogue (it asks first)."""
     programme = get_programme(code)
     instance = get_borrowed_activity(programme, activity)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -11,10 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from activities import services
 from activities.forms import ProposalForm
 from activities.lookups import get_programme, proposals_of
+from cil.http import AuthenticatedHttpRequest
 
 
 @require_http_methods(["GET", "POST"])
-def propose(request: HttpRequest, code: str) -> HttpResponse:
+def propose(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     # Proposals come from the programme's own students (the service checks it again).
     signed_up = programme.enrolments.filter(student=request.user, status="active").exists()
@@ -41,5 +42,5 @@ def propose(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def my_proposals(request: HttpRequest) -> HttpResponse:
+def my_proposals(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "activities/my_proposals.html", {"proposals": proposals_of(request)})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -22,6 +24,7 @@ from certificates.forms import (
 )
 from certificates.models import Diploma, DiplomaBatch
 from cil import ratelimit
+from cil.http import AuthenticatedHttpRequest
 from cil.responses import private_file
 from portfolio.models import Enrolment
 
@@ -35,7 +38,7 @@ def _ready(enrolment: Enrolment) -> bool:
 
 
 @require_GET
-def diploma_pdf(request: HttpRequest, diploma: int) -> FileResponse:
+def diploma_pdf(request: AuthenticatedHttpRequest, diploma: int) -> FileResponse:
     """The stored PDF, byte for byte as issued, for its holder and the programme administrators."""
     instance = get_object_or_404(Diploma.objects.select_related("enrolment__programme"), pk=diploma)
     enrolment = instance.enrolment
@@ -44,7 +47,7 @@ def diploma_pdf(request: HttpRequest, diploma: int) -> FileResponse:
     ):
         raise Http404
     return private_file(
-        default_storage.open(instance.pdf.name, "rb"),
+        default_storage.open(cast(str, instance.pdf.name), "rb"),  # issued, so it has its PDF
         filename=f"{instance.number}.pdf",
         content_type="application/pdf",
     )
@@ -67,7 +70,7 @@ def verify(request: HttpRequest, verification: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def issue_diplomas(request: HttpRequest, code: str) -> HttpResponse:
+def issue_diplomas(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Issue diplomas for many students at once (a ceremony): the work runs in the background."""
     programme = get_programme(code)
     candidates = [
@@ -109,7 +112,7 @@ def _batch(programme: StudyProgramme, pk: int) -> DiplomaBatch:
 
 
 @require_GET
-def batch(request: HttpRequest, code: str, batch: int) -> HttpResponse:
+def batch(request: AuthenticatedHttpRequest, code: str, batch: int) -> HttpResponse:
     programme = get_programme(code)
     instance = _batch(programme, batch)
     template = "certificates/_batch_progress.html" if request.htmx else "certificates/batch.html"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,11 +20,16 @@ from certificates.forms import (
     ReminderTemplateForm,
 )
 from cil import audit
+from cil.http import AuthenticatedHttpRequest
 from cil.responses import no_store
 
 
 def _scope_and_filter(
-    request: HttpRequest, programmes, *, central: bool, owner: int | None = None
+    request: AuthenticatedHttpRequest,
+    programmes: QuerySet[StudyProgramme],
+    *,
+    central: bool,
+    owner: int | None = None,
 ) -> tuple[figures.Scope, FiguresFilter]:
     form = FiguresFilter(request.GET or None, central=central)
     year = term = faculty = programme = None
@@ -42,7 +48,7 @@ def _scope_and_filter(
 
 
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Central staff's dashboard: every programme, filterable by faculty, programme and year."""
     scope, form = _scope_and_filter(request, StudyProgramme.objects.all(), central=True)
     return render(
@@ -59,7 +65,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def programme_figures(request: HttpRequest, code: str) -> HttpResponse:
+def programme_figures(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A programme's dashboard for its administrators."""
     programme = get_programme(code)
     scope, form = _scope_and_filter(
@@ -79,7 +85,9 @@ def programme_figures(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _export_links(request: HttpRequest, name: str, args: list[str]) -> list[dict[str, str]]:
+def _export_links(
+    request: AuthenticatedHttpRequest, name: str, args: list[str]
+) -> list[dict[str, str]]:
     labels = {
         "enrolments": _("Sign-ups"),
         "activities": _("Approved activities"),
@@ -116,14 +124,16 @@ def _export(
 
 
 @require_GET
-def overview_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+def overview_export(request: AuthenticatedHttpRequest, kind: str, fmt: str) -> HttpResponse:
     scope, _form = _scope_and_filter(request, StudyProgramme.objects.all(), central=True)
     # Central staff look at figures: their exports carry no names or e-mail addresses.
     return _export(kind, fmt, scope, personal=False, name="cil")
 
 
 @require_GET
-def programme_export(request: HttpRequest, code: str, kind: str, fmt: str) -> HttpResponse:
+def programme_export(
+    request: AuthenticatedHttpRequest, code: str, kind: str, fmt: str
+) -> HttpResponse:
     programme = get_programme(code)
     scope, _form = _scope_and_filter(
         request, StudyProgramme.objects.filter(pk=programme.pk), central=False, owner=programme.pk
@@ -132,7 +142,7 @@ def programme_export(request: HttpRequest, code: str, kind: str, fmt: str) -> Ht
 
 
 @require_http_methods(["GET", "POST"])
-def follow_up(request: HttpRequest, code: str) -> HttpResponse:
+def follow_up(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Students to follow up, with reminders by e-mail from the programme's own text."""
     programme = get_programme(code)
     template = followup.template_for(programme)

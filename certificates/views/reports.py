@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -19,13 +19,15 @@ from certificates.forms import (
     ReviewForm,
 )
 from certificates.models import FinalReport
+from cil.http import AuthenticatedHttpRequest
+from cil.models import User
 from cil.responses import confirm_page
 from portfolio.models import Enrolment, Entry
 from portfolio.selectors import own_enrolment, student_entries
 
 
 @require_GET
-def review_home(request: HttpRequest) -> HttpResponse:
+def review_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The reviewer's home: final reports waiting in the programmes they review, oldest first."""
     programmes = list(StudyProgramme.objects.reviewed_by(request.user).distinct())
     reports = FinalReport.objects.filter(enrolment__programme__in=programmes).select_related(
@@ -45,7 +47,7 @@ def review_home(request: HttpRequest) -> HttpResponse:
 
 
 def _report_page(
-    request: HttpRequest, report: FinalReport, form: ReportForm, status: int = 200
+    request: AuthenticatedHttpRequest, report: FinalReport, form: ReportForm, status: int = 200
 ) -> HttpResponse:
     return render(
         request,
@@ -62,7 +64,7 @@ def _report_page(
 
 
 @require_http_methods(["GET", "POST"])
-def report(request: HttpRequest, enrolment: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
     """The student's final report: the editor while it is a draft or returned, else read-only."""
     instance = own_enrolment(request.user, enrolment)
     existing = FinalReport.objects.filter(enrolment=instance).first()
@@ -95,7 +97,7 @@ def report(request: HttpRequest, enrolment: int) -> HttpResponse:
 
 
 @require_POST
-def report_autosave(request: HttpRequest, enrolment: int) -> HttpResponse:
+def report_autosave(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
     """Save the draft as the student types (htmx); answers with the saved time and word count."""
     instance = own_enrolment(request.user, enrolment)
     existing = get_object_or_404(FinalReport, enrolment=instance)
@@ -118,7 +120,7 @@ def report_autosave(request: HttpRequest, enrolment: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def report_submit(request: HttpRequest, enrolment: int) -> HttpResponse:
+def report_submit(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
     instance = own_enrolment(request.user, enrolment)
     existing = get_object_or_404(FinalReport, enrolment=instance)
     if request.method == "POST":
@@ -143,7 +145,7 @@ def report_submit(request: HttpRequest, enrolment: int) -> HttpResponse:
     )
 
 
-def _reviewable_report(user, pk: int) -> FinalReport:
+def _reviewable_report(user: User, pk: int) -> FinalReport:
     """A report of a programme the user reviews, or 404."""
     report = get_object_or_404(
         FinalReport.objects.select_related("enrolment__programme", "enrolment__student"), pk=pk
@@ -154,7 +156,7 @@ def _reviewable_report(user, pk: int) -> FinalReport:
 
 
 @require_http_methods(["GET", "POST"])
-def report_review(request: HttpRequest, report: int) -> HttpResponse:
+def report_review(request: AuthenticatedHttpRequest, report: int) -> HttpResponse:
     """The reviewer reads the report with its activities and versions, then decides."""
     instance = _reviewable_report(request.user, report)
     form = ReviewForm(request.POST or None)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -21,12 +26,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from activities.lookups import get_programme
 from activities.models import Location, StudyProgramme, in_language
 from cil.audit import events_for
+from cil.http import AuthenticatedHttpRequest
 from portfolio import workflow
 from portfolio.models import Entry, Evidence
 from portfolio.services import reflection_questions
 
 
-def _programme_entries(programme: StudyProgramme):
+def _programme_entries(programme: StudyProgramme) -> QuerySet[Entry]:
     return Entry.objects.filter(enrolment__programme=programme).select_related(
         "activity", "enrolment__student"
     )
@@ -35,7 +41,7 @@ def _programme_entries(programme: StudyProgramme):
 QUEUE_PAGE_SIZE = 25
 
 
-def _evidence_count() -> Subquery:
+def _evidence_count() -> Coalesce:
     """Files per entry as a subquery, so that counting the queue needs no join."""
     return Coalesce(
         Subquery(
@@ -57,13 +63,13 @@ class QueueRow:
     url: str
     title: str
     student: str
-    where: str
+    where: StrOrPromise
     submitted: str
     files: int
 
 
 @require_GET
-def entry_queue(request: HttpRequest, code: str) -> HttpResponse:
+def entry_queue(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Submitted activities of the programme's students, oldest first, a page at a time: a
     large programme has hundreds waiting at the start of a term."""
     programme = get_programme(code)
@@ -80,7 +86,8 @@ def entry_queue(request: HttpRequest, code: str) -> HttpResponse:
             files=_evidence_count(),
         )
     )
-    page = Paginator(waiting, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's rows are replaced by QueueRows below.
+    page: Page[Any] = Paginator(waiting, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     # Rows as plain values: 25 rows of model instances and template lookups cost more than
     # the queries that find them.
     locations = dict(Location.choices)
@@ -106,7 +113,7 @@ def entry_queue(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def entry_review(request: HttpRequest, code: str, entry: int) -> HttpResponse:
+def entry_review(request: AuthenticatedHttpRequest, code: str, entry: int) -> HttpResponse:
     """One submitted activity with its evidence, diary and reflection; approve, return, reject."""
     programme = get_programme(code)
     instance = get_object_or_404(_programme_entries(programme), pk=entry)
@@ -151,7 +158,7 @@ def entry_review(request: HttpRequest, code: str, entry: int) -> HttpResponse:
 
 
 @require_POST
-def entry_approve_many(request: HttpRequest, code: str) -> HttpResponse:
+def entry_approve_many(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     ids = [int(pk) for pk in request.POST.getlist("entries") if pk.isdigit()]
     entries = list(_programme_entries(programme).filter(pk__in=ids))

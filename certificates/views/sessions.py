@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,11 +17,12 @@ from certificates.forms import (
 )
 from certificates.models import Session, SessionSignup
 from cil import audit
+from cil.http import AuthenticatedHttpRequest
 from portfolio.selectors import own_enrolment
 
 
 @require_http_methods(["GET", "POST"])
-def sessions(request: HttpRequest, code: str) -> HttpResponse:
+def sessions(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The programme's sessions (career course, presentations) and a form to schedule one."""
     programme = get_programme(code)
     form = SessionForm(request.POST or None, user=request.user, programme=programme)
@@ -49,7 +50,7 @@ def sessions(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def session(request: HttpRequest, code: str, session: int) -> HttpResponse:
+def session(request: AuthenticatedHttpRequest, code: str, session: int) -> HttpResponse:
     """Who signed up; after the session, tick who came to record the step for each of them."""
     programme = get_programme(code)
     instance = get_object_or_404(Session.objects.filter(programmes=programme), pk=session)
@@ -71,7 +72,7 @@ def session(request: HttpRequest, code: str, session: int) -> HttpResponse:
 
 
 @require_POST
-def session_signup(request: HttpRequest, enrolment: int, session: int) -> HttpResponse:
+def session_signup(request: AuthenticatedHttpRequest, enrolment: int, session: int) -> HttpResponse:
     instance = own_enrolment(request.user, enrolment)
     target = get_object_or_404(Session, pk=session)
     try:
@@ -86,7 +87,7 @@ def session_signup(request: HttpRequest, enrolment: int, session: int) -> HttpRe
 
 
 @require_POST
-def session_cancel(request: HttpRequest, enrolment: int, session: int) -> HttpResponse:
+def session_cancel(request: AuthenticatedHttpRequest, enrolment: int, session: int) -> HttpResponse:
     instance = own_enrolment(request.user, enrolment)
     signup = get_object_or_404(SessionSignup, session_id=session, enrolment=instance)
     try:

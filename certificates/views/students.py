@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,13 +24,14 @@ from certificates.forms import (
     RevokeForm,
 )
 from cil import audit
+from cil.http import AuthenticatedHttpRequest
 from cil.responses import confirm_page
 from portfolio.models import Enrolment
 from portfolio.selectors import own_enrolment, progress_for, student_entries
 
 
 @require_http_methods(["GET", "POST"])
-def request_activities(request: HttpRequest, enrolment: int) -> HttpResponse:
+def request_activities(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
     """The student asks for final approval of their set of activities."""
     instance = own_enrolment(request.user, enrolment)
     if request.method == "POST":
@@ -56,7 +60,9 @@ def request_activities(request: HttpRequest, enrolment: int) -> HttpResponse:
     )
 
 
-def _student_context(request: HttpRequest, programme: StudyProgramme, enrolment: Enrolment) -> dict:
+def _student_context(
+    request: AuthenticatedHttpRequest, programme: StudyProgramme, enrolment: Enrolment
+) -> dict[str, Any]:
     entries = student_entries(enrolment)
     can = {
         a.value: certificate_workflow.can(request.user, enrolment, a)
@@ -84,7 +90,7 @@ def _student_context(request: HttpRequest, programme: StudyProgramme, enrolment:
 
 
 @require_http_methods(["GET", "POST"])
-def student(request: HttpRequest, code: str, enrolment: int) -> HttpResponse:
+def student(request: AuthenticatedHttpRequest, code: str, enrolment: int) -> HttpResponse:
     """One student of the programme: progress, entries, the audit trail, and the next moves."""
     programme = get_programme(code)
     instance = get_object_or_404(
@@ -102,8 +108,9 @@ def student(request: HttpRequest, code: str, enrolment: int) -> HttpResponse:
     )
 
 
-def _student_action(request: HttpRequest, enrolment: Enrolment, action: str) -> None:
+def _student_action(request: AuthenticatedHttpRequest, enrolment: Enrolment, action: str) -> None:
     A = certificate_workflow.Action
+    form: forms.Form
     if action in (A.CONFIRM_ACTIVITIES, A.DECLINE_ACTIVITIES):
         form = CommentForm(request.POST)
         form.is_valid()

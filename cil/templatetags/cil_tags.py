@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django import template
 from django.utils import formats
@@ -26,13 +27,13 @@ def markdown_filter(value: str | None) -> SafeString:
 
 
 @register.filter
-def get_item(mapping: dict, key: object) -> object:
+def get_item(mapping: dict[Any, object], key: object) -> object:
     """``mapping[key]`` in a template, or None."""
     return mapping.get(key) if mapping else None
 
 
 @register.filter
-def get_lang(value: dict | str, language: str) -> str:
+def get_lang(value: dict[str, str] | str, language: str) -> str:
     """A {"en": ..., "nb": ...} text in ``language``, falling back to English."""
     if isinstance(value, dict):
         return value.get(language) or value.get("en", "")

@@ -297,6 +297,7 @@ def test_administrator_accepts_a_proposal_for_the_student_only(personas: Persona
     assert client.post(url, data).status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == ActivityProposal.Status.ACCEPTED_FOR_STUDENT
+    assert proposal.activity is not None
     assert proposal.activity.private_to == personas.student_a
     assert proposal.reason == "Well found!"
 

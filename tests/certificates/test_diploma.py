@@ -102,8 +102,8 @@ def test_two_downloads_are_the_same_bytes(personas: Personas) -> None:
     diploma = Diploma.objects.get()
     client = client_for(personas.student_a)
     url = reverse("certificates:diploma_pdf", args=[diploma.pk])
-    first = b"".join(client.get(url).streaming_content)
-    second = b"".join(client_for(personas.admin_p).get(url).streaming_content)
+    first = client.get(url).getvalue()
+    second = client_for(personas.admin_p).get(url).getvalue()
     assert first == second and first.startswith(b"%PDF-")
     import hashlib
 
@@ -256,6 +256,26 @@ def test_a_ceremony_is_issued_in_the_background(personas: Personas, committed) -
         reverse("certificates:batch", args=["nursing", batch.pk]), HTTP_HX_REQUEST="true"
     )
     assert "3 of 3 issued" in progress.content.decode()
+
+
+def test_a_batch_whose_starter_was_deleted_says_so_for_each_student(personas: Personas) -> None:
+    from certificates.tasks import issue_batch
+
+    enrolment = presented(personas)
+    # The administrator's account was deleted before the worker took the batch (SET_NULL).
+    batch = DiplomaBatch.objects.create(
+        programme=personas.programme_p, created_by=None, language="en", enrolment_ids=[enrolment.pk]
+    )
+    issue_batch.call(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert (batch.status, batch.done) == ("done", 0)
+    assert batch.failed == [
+        {
+            "enrolment": enrolment.pk,
+            "reason": "The administrator who started these diplomas no longer has an account.",
+        }
+    ]
+    assert not Diploma.objects.exists()
 
 
 def test_the_renderer_fetches_nothing_but_inline_data() -> None:

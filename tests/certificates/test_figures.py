@@ -139,6 +139,7 @@ def test_programme_export_in_excel_matches_the_dashboard(data, personas: Persona
         reverse("certificates:programme_export", args=["nursing", "activities", "xlsx"])
     )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:2] == ("Student", "E-mail address")
     assert len(rows) == 1 + 5  # Nursing's approved activities
@@ -207,9 +208,9 @@ def test_enrolment_export_matches_the_funnel(data, personas: Personas) -> None:
     response = client_for(personas.central).get(
         reverse("certificates:overview_export", args=["enrolments", "xlsx"])
     )
-    rows = list(
-        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
-    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     assert len(body) == 5
     stage = header.index("Stage")

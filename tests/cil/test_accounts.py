@@ -24,7 +24,9 @@ def test_signup_needs_a_verified_email_before_login(client) -> None:
     user = User.objects.get(email="ingrid@uni.example")
     assert user.full_name == "Ingrid Kristiansen"
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/accounts/confirm-email/[^/\s]+/)", mail.outbox[0].body)
+    link = re.search(
+        r"http://testserver(/accounts/confirm-email/[^/\s]+/)", str(mail.outbox[0].body)
+    )
     assert link, mail.outbox[0].body
 
     # Unverified: logging in sends the person back to the verification notice.

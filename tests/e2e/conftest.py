@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Page
+from playwright.sync_api import Frame, Page
 
 from tests.conftest import ARTIFACTS
 
@@ -29,10 +29,12 @@ class Visit:
         self.visited: list[str] = []
         self.checked: set[str] = set()
         self.shots = 0
-        page.on(
-            "framenavigated",
-            lambda frame: frame == page.main_frame and self.visited.append(urldefrag(frame.url)[0]),
-        )
+
+        def remember(frame: Frame) -> None:
+            if frame == page.main_frame:
+                self.visited.append(urldefrag(frame.url)[0])
+
+        page.on("framenavigated", remember)
 
     def goto(self, path: str) -> None:
         self.page.goto(self.base_url + path)

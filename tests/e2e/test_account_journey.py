@@ -34,7 +34,7 @@ def test_newcomer_signs_up_verifies_signs_in_switches_language_and_signs_out(vis
     # The verification e-mail, read from the test mailbox.
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ingrid@uni.example"]
-    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body)
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", str(mail.outbox[0].body))
     assert link, mail.outbox[0].body
     page.goto(link.group(0))
     visit.check()

@@ -7,7 +7,7 @@ import json
 import zipfile
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import FilePayload, expect
 
 from portfolio.models import Entry
 from tests.conftest import Personas
@@ -117,13 +117,15 @@ def test_student_documents_an_activity_on_a_phone(
 
     page.get_by_label(t["file"]).set_input_files(
         files=[
-            {"name": "signed-programme.pdf", "mimeType": "application/pdf", "buffer": tiny_pdf()}
+            FilePayload(name="signed-programme.pdf", mimeType="application/pdf", buffer=tiny_pdf())
         ]
     )
     page.get_by_role("button", name=t["upload"]).click()
     phone.check()
     page.get_by_label(t["file"]).set_input_files(
-        files=[{"name": "IMG_0042.jpg", "mimeType": "image/jpeg", "buffer": tiny_jpeg((300, 200))}]
+        files=[
+            FilePayload(name="IMG_0042.jpg", mimeType="image/jpeg", buffer=tiny_jpeg((300, 200)))
+        ]
     )
     page.get_by_label(t["photo"], exact=True).check()
     page.get_by_label(t["caption"]).fill("Our table")

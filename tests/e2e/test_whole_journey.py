@@ -5,7 +5,7 @@ demo rule sets: at home and abroad with the career course and a presentation at 
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import FilePayload, expect
 from pypdf import PdfReader
 
 from tests.conftest import Personas
@@ -35,7 +35,7 @@ def document_activity(visit: Visit, enrolment_id: int, title: str, where: str) -
     page.get_by_role("button", name="Add to my portfolio").click()
     visit.check()
     page.get_by_label("File").set_input_files(
-        files=[{"name": "certificate.pdf", "mimeType": "application/pdf", "buffer": tiny_pdf()}]
+        files=[FilePayload(name="certificate.pdf", mimeType="application/pdf", buffer=tiny_pdf())]
     )
     page.get_by_role("button", name="Upload").click()
     visit.check()
@@ -175,6 +175,7 @@ def test_from_sign_up_to_verification(visit: Visit, personas: Personas, rule_set
         assert title in text
     assert student.full_name in text
     verify = page.get_by_role("link", name="Its verification page").get_attribute("href")
+    assert verify
     page.context.clear_cookies()
     visit.goto(verify)
     expect(page.get_by_role("status")).to_contain_text("Valid.")

@@ -12,7 +12,11 @@ from collections.abc import Callable, Iterator
 
 import pillow_heif
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.core.files.uploadedfile import (
+    SimpleUploadedFile,
+    TemporaryUploadedFile,
+    UploadedFile,
+)
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParser
 from django.test import RequestFactory
@@ -388,6 +392,13 @@ def open_jpeg(file) -> Image.Image:
     return img
 
 
+def rgb(img: Image.Image, xy: tuple[int, int]) -> tuple[int, ...]:
+    """The pixel's channels (getpixel() gives a bare number for one-band images)."""
+    value = img.getpixel(xy)
+    assert isinstance(value, tuple)
+    return value
+
+
 def test_cleaned_photo_has_no_exif_gps_or_xmp_and_is_upright() -> None:
     source = upload("IMG_0001.jpg", jpeg_with_gps_and_orientation((200, 100)))
     with Image.open(io.BytesIO(jpeg_with_gps_and_orientation())) as original:
@@ -407,9 +418,9 @@ def test_cleaned_photo_has_no_exif_gps_or_xmp_and_is_upright() -> None:
     img = open_jpeg(photo)
     assert img.size == (100, 200)  # orientation 6 applied: width and height swapped
     # The left (red) half of the stored picture is the top once turned upright.
-    red, _, blue = img.getpixel((50, 20))
+    red, _, blue = rgb(img, (50, 20))
     assert red > 150 and blue < 100
-    red, _, blue = img.getpixel((50, 180))
+    red, _, blue = rgb(img, (50, 180))
     assert blue > 150 and red < 100
 
 
@@ -442,7 +453,7 @@ def test_transparent_png_is_flattened_onto_white() -> None:
     photo, _ = clean_image(upload("clear.png", out.getvalue()))
     cleaned = open_jpeg(photo)
     assert cleaned.mode == "RGB"
-    assert all(channel > 245 for channel in cleaned.getpixel((20, 20)))
+    assert all(channel > 245 for channel in rgb(cleaned, (20, 20)))
 
 
 @pytest.mark.parametrize(
@@ -459,7 +470,7 @@ def test_sixteen_bit_grey_keeps_its_tones() -> None:
     out = io.BytesIO()
     img.save(out, format="PNG")
     photo, _ = clean_image(upload("grey.png", out.getvalue()))
-    assert all(100 < channel < 140 for channel in open_jpeg(photo).getpixel((8, 8)))
+    assert all(100 < channel < 140 for channel in rgb(open_jpeg(photo), (8, 8)))
 
 
 def test_heic_photo_is_converted_to_jpeg_without_metadata() -> None:
@@ -546,8 +557,9 @@ def parse_multipart() -> Iterator[Callable]:
 
     yield parse
     for files in parsed:
-        for file in files.values():
-            file.close()
+        for name in files:
+            for file in files.getlist(name):
+                file.close()
 
 
 def test_settings_use_the_limited_handler(settings) -> None:
@@ -612,9 +624,12 @@ def test_temporary_file_of_a_skipped_upload_is_removed(settings) -> None:
     assert handler.file.closed
     assert not os.path.exists(handler.file.temporary_file_path())
     assert list(files) == ["small"]
-    assert os.path.exists(files["small"].temporary_file_path())
-    assert request.cil_rejected_uploads == [("big", "big.pdf")]
-    files["small"].close()
+    small = files["small"]
+    assert isinstance(small, TemporaryUploadedFile)
+    assert os.path.exists(small.temporary_file_path())
+    # The handler's own attribute on the request (see LimitedTemporaryFileUploadHandler).
+    assert request.cil_rejected_uploads == [("big", "big.pdf")]  # type: ignore[attr-defined]
+    small.close()
 
 
 def test_too_large_message_states_the_limit(settings) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 
 import pytest
@@ -136,7 +137,7 @@ def test_queue_lists_submitted_entries_oldest_first_and_approves_several(
     earlier = EntryFactory(
         enrolment=enrolment,
         status="submitted",
-        submitted_at=timezone.now() - timezone.timedelta(days=2),
+        submitted_at=timezone.now() - datetime.timedelta(days=2),
     )
     EntryFactory(enrolment=enrolment, status="draft")
     other = EntryFactory(
@@ -230,10 +231,10 @@ def test_queue_pages_go_on_oldest_first(personas: Personas) -> None:
     from django.utils import timezone
 
     enrolment = EnrolmentFactory(student=personas.student_a, programme=personas.programme_p)
-    start = timezone.now() - timezone.timedelta(days=60)
+    start = timezone.now() - datetime.timedelta(days=60)
     entries = [
         EntryFactory(
-            enrolment=enrolment, status="submitted", submitted_at=start + timezone.timedelta(days=i)
+            enrolment=enrolment, status="submitted", submitted_at=start + datetime.timedelta(days=i)
         )
         for i in range(QUEUE_PAGE_SIZE + 3)
     ]
