@@ -20,7 +20,6 @@ from activities.models import (
     ProgrammeRole,
     StudyProgramme,
 )
-from activities.rules import RuleSet, Substitution
 from cil.forms import bootstrap_widgets
 from cil.models import User
 
@@ -60,6 +59,9 @@ def _substitutions_text(substitutions: list[dict[str, Any]]) -> str:
 
 
 class RulesForm(forms.ModelForm[StudyProgramme]):
+    # The programme's fields that this form edits as text, and the text fields.
+    TEXT_FIELDS = {"size_requirements": "sizes", "size_substitutions": "substitutions"}
+
     sizes = forms.CharField(
         label=_("Required activity sizes"),
         required=False,
@@ -145,35 +147,21 @@ class RulesForm(forms.ModelForm[StudyProgramme]):
 
     def clean(self) -> dict[str, Any]:
         data = _cleaned(super().clean())
-        if self.errors:
-            return data
-        if data["min_home"] + data["min_abroad"] > data["min_activities"]:
-            self.add_error(
-                "min_activities",
-                _(
-                    "At home and abroad together (%(sum)d) cannot be more than the number of "
-                    "activities."
-                )
-                % {"sum": data["min_home"] + data["min_abroad"]},
-            )
-        if data["report_min_words"] > data["report_max_words"]:
-            self.add_error("report_max_words", _("The maximum must be at least the minimum."))
-        if self.errors:
-            return data
-        try:
-            RuleSet(
-                min_activities=data["min_activities"],
-                min_home=data["min_home"],
-                min_abroad=data["min_abroad"],
-                size_requirements=data["sizes"],
-                substitutions=tuple(Substitution(**s) for s in data["substitutions"]),
-            )
-        except ValueError:
-            self.add_error(
-                "substitutions",
-                _("Each substitution must replace one of the required sizes by another size."),
-            )
+        # The model checks the rules (StudyProgramme.clean, which asks the rules engine) with
+        # these two as well, once they are parsed; the other fields it is given by Django.
+        if "sizes" in data:
+            self.instance.size_requirements = data["sizes"]
+        if "substitutions" in data:
+            self.instance.size_substitutions = data["substitutions"]
         return data
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        """Errors the model finds in the size rules belong to the text fields that edit them."""
+        if isinstance(error, forms.ValidationError) and hasattr(error, "error_dict"):
+            error = forms.ValidationError(
+                {self.TEXT_FIELDS.get(name, name): e for name, e in error.error_dict.items()}
+            )
+        super().add_error(field, error)
 
     def rule_values(self) -> dict[str, Any]:
         values = {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -4,12 +4,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from activities.rules import RuleSet, Substitution
+from activities.rules import DEFAULT_RULES, RuleSet
 
 if TYPE_CHECKING:
     from cil.models import User
@@ -123,6 +124,20 @@ class StudyProgrammeQuerySet(models.QuerySet["StudyProgramme"]):
         )
 
 
+# Each `RuleSet` field and the programme's field that keeps it.
+RULESET_FIELDS = {
+    "min_activities": "min_activities",
+    "min_home": "min_home",
+    "min_abroad": "min_abroad",
+    "career_course_required": "career_course_required",
+    "presentation_required": "presentation_required",
+    "size_requirements": "size_requirements",
+    "substitutions": "size_substitutions",
+    "report_min_words": "report_min_words",
+    "report_max_words": "report_max_words",
+}
+
+
 class StudyProgramme(BilingualNameMixin):
     """A study programme that runs its own certificate, with its own rules."""
 
@@ -139,33 +154,39 @@ class StudyProgramme(BilingualNameMixin):
         verbose_name=_("faculty"),
     )
     signup_open = models.BooleanField(_("sign-up open"), default=True)
-    # Certificate rules. The rules engine (activities/rules.py) builds on these counts.
+    # Certificate rules: where a programme keeps its `RuleSet`, whose defaults are used here.
     min_activities = models.PositiveSmallIntegerField(
         _("minimum number of different activities"),
-        default=3,
+        default=DEFAULT_RULES.min_activities,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
     min_home = models.PositiveSmallIntegerField(
-        _("minimum activities at home"), default=1, validators=[MaxValueValidator(20)]
+        _("minimum activities at home"),
+        default=DEFAULT_RULES.min_home,
+        validators=[MaxValueValidator(20)],
     )
     min_abroad = models.PositiveSmallIntegerField(
         _("minimum activities abroad"),
-        default=1,
+        default=DEFAULT_RULES.min_abroad,
         validators=[MaxValueValidator(20)],
         help_text=_("0 means going abroad is optional."),
     )
-    career_course_required = models.BooleanField(_("career course required"), default=False)
-    presentation_required = models.BooleanField(_("final presentation required"), default=True)
+    career_course_required = models.BooleanField(
+        _("career course required"), default=DEFAULT_RULES.career_course_required
+    )
+    presentation_required = models.BooleanField(
+        _("final presentation required"), default=DEFAULT_RULES.presentation_required
+    )
     # Activity sizes, as Lund's humanities faculty uses them: {"A": 1, "B": 2} asks for one A
     # and two B; a substitution [{"size": "C", "count": 3, "replaces": "B"}] lets three C
     # stand in for one B. Both empty for programmes that do not size their activities.
     size_requirements = models.JSONField(_("required activity sizes"), default=dict, blank=True)
     size_substitutions = models.JSONField(_("size substitutions"), default=list, blank=True)
     report_min_words = models.PositiveSmallIntegerField(
-        _("final report: minimum words"), default=500
+        _("final report: minimum words"), default=DEFAULT_RULES.report_min_words
     )
     report_max_words = models.PositiveSmallIntegerField(
-        _("final report: maximum words"), default=1000
+        _("final report: maximum words"), default=DEFAULT_RULES.report_max_words
     )
     # Lists of {"en": ..., "nb": ...}. A student's reflection and final report copy the
     # questions they answered, so editing these never changes what was written before.
@@ -196,6 +217,8 @@ class StudyProgramme(BilingualNameMixin):
         verbose_name = _("study programme")
         verbose_name_plural = _("study programmes")
         ordering = ["name_en"]
+        # The rules engine's own checks, for writes that skip validation (scripts, fixtures);
+        # forms get their messages from `clean()`, which asks the engine.
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
@@ -209,17 +232,22 @@ class StudyProgramme(BilingualNameMixin):
             ),
         ]
 
+    def _rules_as_dict(self) -> dict[str, Any]:
+        """The programme's rules in the form of `RuleSet.to_dict()`."""
+        values = {rule: getattr(self, name) for rule, name in RULESET_FIELDS.items()}
+        values["size_requirements"] = self.size_requirements or {}
+        values["substitutions"] = self.size_substitutions or []
+        return values
+
     def ruleset(self) -> RuleSet:
-        """The programme's rules as the rules engine reads them."""
-        return RuleSet(
-            min_activities=self.min_activities,
-            min_home=self.min_home,
-            min_abroad=self.min_abroad,
-            career_course_required=self.career_course_required,
-            presentation_required=self.presentation_required,
-            size_requirements=self.size_requirements or {},
-            substitutions=tuple(Substitution(**sub) for sub in self.size_substitutions or ()),
-        )
+        """The programme's rules as the rules engine reads them; `RuleError` if it cannot."""
+        return RuleSet.from_dict(self._rules_as_dict())
+
+    def clean(self) -> None:
+        """Refuse, by field, rules the rules engine cannot hold."""
+        errors = RuleSet.errors_in(self._rules_as_dict())
+        if errors:
+            raise ValidationError({RULESET_FIELDS[rule]: msgs for rule, msgs in errors.items()})
 
     def staff(self, role: str) -> models.QuerySet[User]:
         """The active members of the programme's local resource group with ``role``."""

@@ -58,13 +58,31 @@ class Substitution:
             raise ValueError(f"Size {self.size!r} cannot replace itself.")
 
 
+_SUBSTITUTION_ERROR = _("Each substitution must replace one of the required sizes by another size.")
+# RuleSet fields holding a count or a number of words.
+_NUMBERS = ("min_activities", "min_home", "min_abroad", "report_min_words", "report_max_words")
+
+
+class RuleError(ValueError):
+    """Rules the engine cannot hold. ``errors`` maps each `RuleSet` field in question to
+    messages for the person who wrote the rules, in the language active when they were found."""
+
+    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+        self.errors = {name: list(messages) for name, messages in errors.items()}
+        super().__init__(
+            "; ".join(f"{name}: {' '.join(map(str, msgs))}" for name, msgs in self.errors.items())
+        )
+
+
 @dataclass(frozen=True)
 class RuleSet:
-    """One programme's certificate rules.
+    """One programme's certificate rules, the final report's word range included.
 
     Home and abroad activities are among the different activities, so min_home + min_abroad may
     not exceed min_activities; min_abroad == 0 makes going abroad optional. Size requirements
     apply in addition to the counts. `size_requirements` is copied into a read-only mapping.
+    These field defaults are the only defaults: a new programme starts from them (`DEFAULT_RULES`).
+    Rules that break a rule of their own raise `RuleError`, with every problem by field.
     """
 
     min_activities: int = 3
@@ -75,28 +93,45 @@ class RuleSet:
     # A mapping proxy is not hashable; leaving it out of the hash keeps RuleSet hashable.
     size_requirements: Mapping[str, int] = field(default_factory=dict, hash=False)
     substitutions: tuple[Substitution, ...] = ()
+    report_min_words: int = 500
+    report_max_words: int = 1000
 
     def __post_init__(self) -> None:
-        for name in ("min_activities", "min_home", "min_abroad"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"{name} cannot be negative, got {getattr(self, name)}.")
-        if self.min_home + self.min_abroad > self.min_activities:
-            raise ValueError(
-                f"min_home + min_abroad ({self.min_home} + {self.min_abroad}) cannot exceed "
-                f"min_activities ({self.min_activities})."
-            )
-        for size, count in self.size_requirements.items():
-            if not size:
-                raise ValueError("A required size needs a name.")
-            if count < 0:
-                raise ValueError(f"The requirement for size {size!r} cannot be negative.")
-        for sub in self.substitutions:
-            if sub.replaces not in self.size_requirements:
-                raise ValueError(f"Size {sub.replaces!r} is substituted but not a required size.")
         object.__setattr__(
             self, "size_requirements", MappingProxyType(dict(self.size_requirements))
         )
         object.__setattr__(self, "substitutions", tuple(self.substitutions))
+        errors: dict[str, list[str]] = {}
+
+        def refuse(name: str, message: str) -> None:
+            errors.setdefault(name, []).append(message)
+
+        for name in _NUMBERS:
+            if getattr(self, name) < 0:
+                refuse(name, str(_("This cannot be negative.")))
+        if self.min_home + self.min_abroad > self.min_activities:
+            refuse(
+                "min_activities",
+                _(
+                    "At home and abroad together (%(sum)d) cannot be more than the number of "
+                    "activities."
+                )
+                % {"sum": self.min_home + self.min_abroad},
+            )
+        if self.report_min_words > self.report_max_words:
+            refuse("report_max_words", str(_("The maximum must be at least the minimum.")))
+        for size, count in self.size_requirements.items():
+            if not size:
+                refuse("size_requirements", str(_("A required size needs a name.")))
+            if count < 0:
+                refuse(
+                    "size_requirements",
+                    _("The requirement for size %(size)s cannot be negative.") % {"size": size},
+                )
+        if any(sub.replaces not in self.size_requirements for sub in self.substitutions):
+            refuse("substitutions", str(_SUBSTITUTION_ERROR))
+        if errors:
+            raise RuleError(errors)
 
     @property
     def required_activities(self) -> int:
@@ -114,16 +149,39 @@ class RuleSet:
             "presentation_required": self.presentation_required,
             "size_requirements": dict(self.size_requirements),
             "substitutions": [vars(sub).copy() for sub in self.substitutions],
+            "report_min_words": self.report_min_words,
+            "report_max_words": self.report_max_words,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RuleSet:
-        """The inverse of `to_dict`; unknown keys are an error, missing ones take defaults."""
+        """The inverse of `to_dict`; unknown keys are a TypeError, missing ones take defaults.
+
+        Rules the engine cannot hold raise `RuleError`. Copies kept before the word range was
+        part of the rules lack its two keys; a data migration gave every enrolment its
+        programme's range then, so the defaults only stand in for hand-written dicts.
+        """
         values = dict(data)
-        values["substitutions"] = tuple(
-            Substitution(**sub) for sub in values.get("substitutions", ())
-        )
+        try:
+            values["substitutions"] = tuple(
+                Substitution(**sub) for sub in values.get("substitutions", ())
+            )
+        except (TypeError, ValueError) as error:
+            raise RuleError({"substitutions": [str(_SUBSTITUTION_ERROR)]}) from error
         return cls(**values)
+
+    @classmethod
+    def errors_in(cls, data: Mapping[str, Any]) -> dict[str, list[str]]:
+        """What keeps `data` (as `to_dict` gives it) from being rules, by field; {} for nothing.
+
+        The one check of the rules: a programme's `clean()`, and through it the rules form,
+        ask this.
+        """
+        try:
+            cls.from_dict(data)
+        except RuleError as error:
+            return error.errors
+        return {}
 
     def describe(self) -> list[str]:
         """The rules in plain words, in the active language, for public programme pages."""
@@ -144,6 +202,9 @@ class RuleSet:
         if self.presentation_required:
             lines.append(str(_("A final presentation is required.")))
         return lines
+
+
+DEFAULT_RULES = RuleSet()
 
 
 @dataclass(frozen=True)

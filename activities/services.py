@@ -62,7 +62,7 @@ def update_rules(*, programme: StudyProgramme, by: User, values: dict[str, Any])
         return []
     for name in changed:
         setattr(locked, name, values[name])
-    locked.ruleset()  # raises ValueError for rules the engine cannot hold
+    locked.ruleset()  # the engine's check: RuleError, a ValueError, names each problem
     locked.save(update_fields=changed)
     audit.record(
         actor=by,

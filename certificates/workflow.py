@@ -336,14 +336,14 @@ class ReportAction(StrEnum):
 
 
 def _words_in_range(report: FinalReport) -> str | None:
-    programme = report.enrolment.programme
+    rules = report.enrolment.ruleset()  # the range the student signed up under
     words = report.word_count
-    if programme.report_min_words <= words <= programme.report_max_words:
+    if rules.report_min_words <= words <= rules.report_max_words:
         return None
     return _(
         "Your report has %(words)d words; it must have between %(min)d and %(max)d. "
         "The summary and the sections count, the headings do not."
-    ) % {"words": words, "min": programme.report_min_words, "max": programme.report_max_words}
+    ) % {"words": words, "min": rules.report_min_words, "max": rules.report_max_words}
 
 
 def _may_write(report: FinalReport) -> str | None:

@@ -55,7 +55,7 @@ def _report_page(
         {
             "report": report,
             "enrolment": report.enrolment,
-            "programme": report.enrolment.programme,
+            "rules": report.enrolment.ruleset(),  # the student's own, kept at sign-up
             "form": form,
             "versions": list(report.versions.select_related("decided_by")),
         },

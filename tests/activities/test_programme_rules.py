@@ -1,9 +1,18 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from activities.rules import CompletedEntry, Location, RuleSet, Substitution, evaluate
+from activities.models import StudyProgramme
+from activities.rules import (
+    DEFAULT_RULES,
+    CompletedEntry,
+    Location,
+    RuleSet,
+    Substitution,
+    evaluate,
+)
 from tests.factories import ProgrammeFactory
 
 
@@ -16,6 +25,8 @@ def test_a_programme_gives_the_rules_engine_its_own_rules() -> None:
         career_course_required=True,
         size_requirements={"A": 1, "B": 2},
         size_substitutions=[{"size": "C", "count": 3, "replaces": "B"}],
+        report_min_words=300,
+        report_max_words=600,
     )
     assert programme.ruleset() == RuleSet(
         min_activities=3,
@@ -25,8 +36,33 @@ def test_a_programme_gives_the_rules_engine_its_own_rules() -> None:
         presentation_required=True,
         size_requirements={"A": 1, "B": 2},
         substitutions=(Substitution(size="C", count=3, replaces="B"),),
+        report_min_words=300,
+        report_max_words=600,
     )
     assert "Going abroad is optional." in programme.ruleset().describe()
+
+
+def test_a_new_programme_starts_from_the_rules_engines_defaults() -> None:
+    assert StudyProgramme().ruleset() == DEFAULT_RULES == RuleSet()
+
+
+def test_a_programme_refuses_by_field_the_rules_the_engine_cannot_hold() -> None:
+    programme = StudyProgramme(
+        min_activities=2,
+        min_home=2,
+        min_abroad=1,
+        size_requirements={"A": 1},
+        size_substitutions=[{"size": "C", "count": 3, "replaces": "B"}],
+        report_min_words=800,
+        report_max_words=600,
+    )
+    with pytest.raises(ValidationError) as refused:
+        programme.clean()
+    assert sorted(refused.value.message_dict) == [
+        "min_activities",
+        "report_max_words",
+        "size_substitutions",
+    ]
 
 
 @pytest.mark.django_db

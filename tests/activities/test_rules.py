@@ -10,6 +10,7 @@ from activities.rules import (
     CompletedEntry,
     Location,
     Progress,
+    RuleError,
     RuleSet,
     Substitution,
     evaluate,
@@ -267,14 +268,17 @@ def test_complete_requires_career_course_and_presentation_only_when_the_rules_do
         (lambda: RuleSet(min_activities=-1, min_home=0, min_abroad=0), "min_activities"),
         (lambda: RuleSet(min_home=-1), "min_home"),
         (lambda: RuleSet(min_abroad=-1), "min_abroad"),
-        (lambda: RuleSet(min_activities=2, min_home=2, min_abroad=1), "cannot exceed"),
+        (
+            lambda: RuleSet(min_activities=2, min_home=2, min_abroad=1),
+            "cannot be more than the number of activities",
+        ),
         (lambda: RuleSet(size_requirements={"A": -1}), "negative"),
         (lambda: RuleSet(size_requirements={"": 1}), "needs a name"),
         (lambda: Substitution("C", 0, "B"), "at least 1"),
         (lambda: Substitution("B", 2, "B"), "cannot replace itself"),
         (
             lambda: RuleSet(size_requirements={"A": 1}, substitutions=(Substitution("C", 3, "B"),)),
-            "not a required size",
+            "must replace one of the required sizes",
         ),
         (lambda: entry(1, engagements=-1), "engagements cannot be negative"),
         (lambda: entry(1, engagements_required=0), "engagements_required"),
@@ -298,6 +302,52 @@ def test_rule_set_keeps_its_own_read_only_copy_of_the_size_requirements():
         rules.size_requirements["A"] = 2  # type: ignore[index]  # read-only: what is tested
     assert hash(rules) == hash(RuleSet(size_requirements={"A": 1}))
     assert rules == RuleSet(size_requirements={"A": 1})
+
+
+def test_every_problem_in_the_rules_is_named_by_field_at_once():
+    with pytest.raises(RuleError) as refused:
+        RuleSet(
+            min_activities=2,
+            min_home=2,
+            min_abroad=1,
+            size_requirements={"A": 1},
+            substitutions=(Substitution("C", 3, "B"),),
+            report_min_words=800,
+            report_max_words=600,
+        )
+    assert sorted(refused.value.errors) == ["min_activities", "report_max_words", "substitutions"]
+    assert refused.value.errors["report_max_words"] == ["The maximum must be at least the minimum."]
+
+
+@pytest.mark.parametrize(
+    ("data", "errors"),
+    [
+        ({}, {}),
+        ({"min_home": 2, "min_abroad": 2}, {"min_activities": ["At home and abroad"]}),
+        ({"report_min_words": -1}, {"report_min_words": ["This cannot be negative."]}),
+        ({"report_min_words": 1001}, {"report_max_words": ["The maximum must be at least"]}),
+        (
+            {
+                "size_requirements": {"B": 1},
+                "substitutions": [{"size": "C", "count": 0, "replaces": "B"}],
+            },
+            {"substitutions": ["Each substitution must replace"]},
+        ),
+    ],
+)
+def test_errors_in_rules_as_kept_are_given_by_field(data: dict, errors: dict[str, list[str]]):
+    found = RuleSet.errors_in(data)
+    assert sorted(found) == sorted(errors)
+    for name, starts in errors.items():
+        assert [m[: len(s)] for m, s in zip(found[name], starts, strict=True)] == starts
+
+
+def test_the_word_range_is_kept_with_the_rules_and_defaults_for_older_copies():
+    rules = RuleSet(report_min_words=200, report_max_words=400)
+    assert RuleSet.from_dict(rules.to_dict()) == rules
+    older = {k: v for k, v in rules.to_dict().items() if not k.startswith("report_")}
+    assert RuleSet.from_dict(older).report_min_words == RuleSet().report_min_words == 500
+    assert RuleSet.from_dict(older).report_max_words == RuleSet().report_max_words == 1000
 
 
 # --- Description -----------------------------------------------------------------------------
