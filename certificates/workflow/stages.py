@@ -1,0 +1,385 @@
+"""The certificate's state machine for one enrolment: from collecting activities to a diploma.
+
+    enrolled ──request──▶ activities requested ──confirm──▶ activities approved
+        ▲                        │                                   │ report approved
+        └────────decline─────────┘                                   ▼
+                                        presented ◀──presentation── report approved
+                                            │                         │
+                                            └──────issue──▶ certified ◀┘ (no presentation
+                                                          │                 required)
+                                                   revoke ▼ back to where issuing is possible
+
+Each move is one row of ``TRANSITIONS``, which also says what the move records on the
+enrolment, the mail to the student and whom else to tell. ``advance`` is the only code that
+changes ``Enrolment.stage``. The career course is a fact recorded at any stage before the
+diploma, not a stage of its own.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities.rules import evaluate
+from certificates import diploma
+from certificates.models import Diploma
+from cil import audit
+from cil.mail import notify
+from cil.models import User
+from cil.policy import is_programme_admin, is_programme_reviewer
+from cil.workflow import WorkflowError, choose_move, require_role
+from portfolio.models import Enrolment, Entry
+
+Stage = Enrolment.Stage
+
+
+class Actor(StrEnum):
+    STUDENT = "student"
+    ADMINISTRATOR = "administrator"
+    REVIEWER = "reviewer"
+
+
+class Action(StrEnum):
+    REQUEST_ACTIVITIES = "request_activities"
+    CONFIRM_ACTIVITIES = "confirm_activities"
+    DECLINE_ACTIVITIES = "decline_activities"
+    APPROVE_REPORT = "approve_report"
+    RECORD_PRESENTATION = "record_presentation"
+    ISSUE_DIPLOMA = "issue_diploma"
+    REVOKE_DIPLOMA = "revoke_diploma"
+
+
+def _approved_progress(enrolment: Enrolment):
+    entries = Entry.objects.filter(
+        enrolment=enrolment, status=Entry.Status.APPROVED
+    ).select_related("activity")
+    return evaluate(enrolment.ruleset(), [e.as_completed() for e in entries])
+
+
+def _activities_met(enrolment: Enrolment) -> str | None:
+    progress = _approved_progress(enrolment)
+    if progress.activities_complete:
+        return None
+    missing = ", ".join(
+        s.message for s in progress.shortfalls if s.code not in ("career_course", "presentation")
+    )
+    return _(
+        "The approved activities do not meet the programme's rules yet. Still needed: %(missing)s."
+    ) % {"missing": missing}
+
+
+def _presentation_wanted(enrolment: Enrolment) -> str | None:
+    if not enrolment.ruleset().presentation_required:
+        return _("This programme does not ask for a final presentation.")
+    return None
+
+
+def ready_for_diploma(enrolment: Enrolment) -> str | None:
+    rules = enrolment.ruleset()
+    missing = []
+    if rules.presentation_required and not enrolment.presented_on:
+        missing.append(_("the final presentation"))
+    if rules.career_course_required and not enrolment.career_course_on:
+        missing.append(_("the CIL career course"))
+    if missing:
+        return _("The diploma can be issued when this is recorded: %(missing)s.") % {
+            "missing": ", ".join(missing)
+        }
+    return None
+
+
+def _stage_before_diploma(enrolment: Enrolment) -> str:
+    return Stage.PRESENTED if enrolment.presented_on else Stage.REPORT_APPROVED
+
+
+@dataclass
+class Step:
+    """One move being made: what its ``record`` and ``then`` callables are given."""
+
+    target: Any  # the locked row
+    by: User
+    action: Any
+    comment: str
+    details: dict[str, Any]
+    now: datetime.datetime
+    files: list[str]  # files the move stores; deleted again if the move fails
+
+
+# What a move records on its row besides the state; returns the changed field names.
+Record = Callable[[Step], list[str]]
+
+
+def _nothing(step: Step) -> list[str]:
+    return []
+
+
+@dataclass(frozen=True)
+class Move:
+    to: str | Callable[[Any], str]
+    actor: Actor
+    needs_comment: bool = False
+    # Returns a message saying why the move cannot be made now, or None when it can.
+    condition: Callable[[Any], str | None] | None = None
+    record: Record = _nothing
+    mail: str = ""  # template prefix of the mail to the student, if any
+    then: tuple[Callable[[Step], None], ...] = ()  # after the audit event: others to tell ...
+
+
+def _requested(step: Step) -> list[str]:
+    step.target.activities_requested_at = step.now
+    return ["activities_requested_at"]
+
+
+def _confirmed(step: Step) -> list[str]:
+    step.target.activities_approved_at = step.now
+    step.target.activities_comment = step.comment
+    return ["activities_approved_at", "activities_comment"]
+
+
+def _declined(step: Step) -> list[str]:
+    step.target.activities_comment = step.comment
+    return ["activities_comment"]
+
+
+def _presented(step: Step) -> list[str]:
+    enrolment = step.target
+    enrolment.presented_on = step.details.get("presented_on") or timezone.localdate()
+    enrolment.presentation_form = step.details.get("form", "")
+    enrolment.presentation_note = step.comment
+    return ["presented_on", "presentation_form", "presentation_note"]
+
+
+def _issued(step: Step) -> list[str]:
+    """Render and store the diploma inside the move's transaction (deleted if the move fails)."""
+    language = step.details.get("language") or Diploma.Language.BOTH
+    _diploma, name = diploma.create(enrolment=step.target, by=step.by, language=language)
+    step.files.append(name)
+    step.target.status = Enrolment.Status.COMPLETED
+    return ["status"]
+
+
+def _revoked(step: Step) -> list[str]:
+    current = Diploma.objects.select_for_update().get(
+        enrolment=step.target, revoked_at__isnull=True
+    )
+    current.revoked_at, current.revoked_by = step.now, step.by
+    current.revocation_reason = step.comment
+    current.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    step.target.status = Enrolment.Status.ACTIVE
+    return ["status"]
+
+
+def notify_staff(enrolment: Enrolment, role: str, template: str, **context: Any) -> None:
+    """Mail every administrator or reviewer of the student's programme (after the commit)."""
+    for person in enrolment.programme.staff(role):
+        notify(user=person, template=template, context={"enrolment": enrolment, **context})
+
+
+def _tell_administrators(step: Step) -> None:
+    notify_staff(step.target, "administrator", "certificates/mail/activities_requested")
+
+
+_ISSUE = Move(
+    Stage.CERTIFIED,
+    Actor.ADMINISTRATOR,
+    condition=ready_for_diploma,
+    record=_issued,
+    mail="certificates/mail/diploma_issued",
+)
+
+TRANSITIONS: dict[tuple[str, Action], Move] = {
+    (Stage.ENROLLED, Action.REQUEST_ACTIVITIES): Move(
+        Stage.ACTIVITIES_REQUESTED,
+        Actor.STUDENT,
+        condition=_activities_met,
+        record=_requested,
+        then=(_tell_administrators,),
+    ),
+    (Stage.ACTIVITIES_REQUESTED, Action.CONFIRM_ACTIVITIES): Move(
+        Stage.ACTIVITIES_APPROVED,
+        Actor.ADMINISTRATOR,
+        condition=_activities_met,
+        record=_confirmed,
+        mail="certificates/mail/activities_decided",
+    ),
+    (Stage.ACTIVITIES_REQUESTED, Action.DECLINE_ACTIVITIES): Move(
+        Stage.ENROLLED,
+        Actor.ADMINISTRATOR,
+        needs_comment=True,
+        record=_declined,
+        mail="certificates/mail/activities_decided",
+    ),
+    (Stage.ACTIVITIES_APPROVED, Action.APPROVE_REPORT): Move(Stage.REPORT_APPROVED, Actor.REVIEWER),
+    (Stage.REPORT_APPROVED, Action.RECORD_PRESENTATION): Move(
+        Stage.PRESENTED, Actor.ADMINISTRATOR, condition=_presentation_wanted, record=_presented
+    ),
+    (Stage.REPORT_APPROVED, Action.ISSUE_DIPLOMA): _ISSUE,
+    (Stage.PRESENTED, Action.ISSUE_DIPLOMA): _ISSUE,
+    (Stage.CERTIFIED, Action.REVOKE_DIPLOMA): Move(
+        _stage_before_diploma, Actor.ADMINISTRATOR, needs_comment=True, record=_revoked
+    ),
+}
+
+
+def actors_of(user: User, enrolment: Enrolment) -> set[Actor]:
+    actors = set()
+    if enrolment.student_id == user.pk:
+        actors.add(Actor.STUDENT)
+    if is_programme_admin(user, enrolment.programme):
+        actors.add(Actor.ADMINISTRATOR)
+    if is_programme_reviewer(user, enrolment.programme):
+        actors.add(Actor.REVIEWER)
+    return actors
+
+
+def can(user: User, enrolment: Enrolment, action: Action) -> bool:
+    """Whether the user could make the move now, by stage and role (for showing buttons)."""
+    move = TRANSITIONS.get((enrolment.stage, action))
+    open_ = enrolment.is_active or action == Action.REVOKE_DIPLOMA  # a certified one is completed
+    return bool(move and open_ and move.actor in actors_of(user, enrolment))
+
+
+def apply_move(
+    *,
+    model: Any,
+    related: tuple[str, ...],
+    pk: int,
+    table: dict,
+    state_field: str,
+    by: User,
+    action: Any,
+    comment: str,
+    details: dict[str, Any],
+    actors_of: Callable[[User, Any], set],
+    closed: Callable[[Any, Any], str | None],
+    wrong_state: Callable[[Any], str],
+    comment_needed: str,
+    audit_name: str,
+    subject: Callable[[Any], User],
+    mail_name: str,
+) -> Any:
+    """Lock the row, check the move, save what it records, audit it and tell the student."""
+    step = Step(None, by, action, comment.strip(), details, timezone.now(), [])
+    try:
+        with transaction.atomic():
+            locked = (
+                model.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
+            )
+            step.target = locked
+            actors = actors_of(by, locked)
+            require_role(table, action, actors)
+            if problem := closed(locked, action):
+                raise WorkflowError(problem)
+            move = choose_move(
+                table,
+                state=getattr(locked, state_field),
+                action=action,
+                actors=actors,
+                comment=step.comment,
+                wrong_state=wrong_state(locked),
+                comment_needed=comment_needed,
+                target=locked,
+            )
+            from_state = getattr(locked, state_field)
+            setattr(locked, state_field, move.to(locked) if callable(move.to) else move.to)
+            fields = [state_field, *move.record(step)]
+            locked.save(update_fields=fields)
+            audit.record(
+                actor=by,
+                action=f"{audit_name}.{action.value}",
+                target=locked,
+                from_state=from_state,
+                to_state=getattr(locked, state_field),
+                comment=step.comment,
+                subject=subject(locked),
+                data={k: str(v) for k, v in details.items()},
+            )
+            if move.mail:
+                notify(
+                    user=subject(locked),
+                    template=move.mail,
+                    context={mail_name: locked, "action": action.value, "comment": step.comment},
+                )
+            for effect in move.then:
+                effect(step)
+    except BaseException:
+        for name in step.files:
+            default_storage.delete(name)
+        raise
+    return locked
+
+
+def _closed(enrolment: Enrolment, action: Action) -> str | None:
+    # A completed (certified) enrolment is not active, yet its diploma can be revoked.
+    if not enrolment.is_active and action != Action.REVOKE_DIPLOMA:
+        return _("The student has withdrawn from the certificate.")
+    return None
+
+
+def advance(
+    *, enrolment: Enrolment, by: User, action: Action | str, comment: str = "", **details: Any
+) -> Enrolment:
+    """Make one move of the enrolment, or raise PermissionDenied / WorkflowError."""
+    locked = apply_move(
+        model=Enrolment,
+        related=("programme", "student"),
+        pk=enrolment.pk,
+        table=TRANSITIONS,
+        state_field="stage",
+        by=by,
+        action=Action(action),
+        comment=comment,
+        details=details,
+        actors_of=actors_of,
+        closed=_closed,
+        wrong_state=lambda e: (
+            _("This cannot be done now: the student's certificate is at the stage “%(stage)s”.")
+            % {"stage": e.get_stage_display()}
+        ),
+        comment_needed=_("Write a comment for the student: say what is missing."),
+        audit_name="enrolment",
+        subject=lambda e: e.student,
+        mail_name="enrolment",
+    )
+    enrolment.stage = locked.stage
+    return locked
+
+
+@transaction.atomic
+def record_career_course(
+    *, enrolment: Enrolment, by: User, completed_on: datetime.date
+) -> Enrolment:
+    """Record that the student completed the CIL career course (at any stage before the diploma)."""
+    locked = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("programme", "student")
+        .get(pk=enrolment.pk)
+    )
+    if Actor.ADMINISTRATOR not in actors_of(by, locked):
+        raise PermissionDenied
+    if not locked.is_active or locked.stage == Stage.CERTIFIED:
+        raise WorkflowError(
+            _("The career course can only be recorded for a student on the way to the diploma.")
+        )
+    if locked.career_course_on:
+        raise WorkflowError(_("The career course is already recorded for this student."))
+    locked.career_course_on = completed_on
+    locked.save(update_fields=["career_course_on"])
+    audit.record(
+        actor=by,
+        action="enrolment.career_course",
+        target=locked,
+        comment=str(completed_on),
+        subject=locked.student,
+    )
+    enrolment.career_course_on = completed_on
+    return locked
