@@ -20,19 +20,9 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from certificates.models import FinalReport, ReportVersion
-from certificates.workflow.stages import (
-    Action,
-    Actor,
-    Move,
-    Stage,
-    Step,
-    actors_of,
-    advance,
-    apply_move,
-    notify_staff,
-)
+from certificates.workflow.stages import Action, Actor, Stage, actors_of, advance, notify_staff
 from cil.models import User
-from cil.workflow import WorkflowError
+from cil.workflow import Machine, Move, Step, WorkflowError, make_move
 from portfolio.models import Enrolment, Entry, Evidence
 
 R = FinalReport.Status
@@ -137,33 +127,29 @@ def _closed(report: FinalReport, action: ReportAction) -> str | None:
     return None
 
 
+REPORT = Machine(
+    model=FinalReport,
+    table=REPORT_TRANSITIONS,
+    action=ReportAction,
+    state_field="status",
+    name="report",
+    related=("enrolment__programme", "enrolment__student"),
+    actors_of=lambda user, report: actors_of(user, report.enrolment),
+    subject=lambda report: report.enrolment.student,
+    wrong_state=lambda report: (
+        _("The report is %(status)s, so this cannot be done now.")
+        % {"status": report.get_status_display()}
+    ),
+    comment_needed=_("Write your comments for the student: what should be improved?"),
+    closed=_closed,
+)
+
+
 def report_transition(
     *, report: FinalReport, by: User, action: ReportAction | str, comment: str = ""
 ) -> FinalReport:
     """Submit, approve or return a final report; approval also moves the enrolment on."""
-    locked = apply_move(
-        model=FinalReport,
-        related=("enrolment__programme", "enrolment__student"),
-        pk=report.pk,
-        table=REPORT_TRANSITIONS,
-        state_field="status",
-        by=by,
-        action=ReportAction(action),
-        comment=comment,
-        details={},
-        actors_of=lambda user, r: actors_of(user, r.enrolment),
-        closed=_closed,
-        wrong_state=lambda r: (
-            _("The report is %(status)s, so this cannot be done now.")
-            % {"status": r.get_status_display()}
-        ),
-        comment_needed=_("Write your comments for the student: what should be improved?"),
-        audit_name="report",
-        subject=lambda r: r.enrolment.student,
-        mail_name="report",
-    )
-    report.status = locked.status
-    return locked
+    return make_move(REPORT, target=report, by=by, action=action, comment=comment)
 
 
 def start_report(*, enrolment: Enrolment, by: User) -> FinalReport:

@@ -10,21 +10,19 @@
                                                    revoke ▼ back to where issuing is possible
 
 Each move is one row of ``TRANSITIONS``, which also says what the move records on the
-enrolment, the mail to the student and whom else to tell. ``advance`` is the only code that
-changes ``Enrolment.stage``. The career course is a fact recorded at any stage before the
+enrolment, the mail to the student and whom else to tell; ``advance`` makes it through the
+shared runner (``cil.workflow.make_move``) and is the only code that changes
+``Enrolment.stage``. The career course is a fact recorded at any stage before the
 diploma, not a stage of its own.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +34,7 @@ from cil import audit
 from cil.mail import notify
 from cil.models import User
 from cil.policy import is_programme_admin, is_programme_reviewer
-from cil.workflow import WorkflowError, choose_move, require_role
+from cil.workflow import Machine, Move, Step, WorkflowError, make_move
 from portfolio.models import Enrolment, Entry
 
 Stage = Enrolment.Stage
@@ -99,39 +97,6 @@ def ready_for_diploma(enrolment: Enrolment) -> str | None:
 
 def _stage_before_diploma(enrolment: Enrolment) -> str:
     return Stage.PRESENTED if enrolment.presented_on else Stage.REPORT_APPROVED
-
-
-@dataclass
-class Step:
-    """One move being made: what its ``record`` and ``then`` callables are given."""
-
-    target: Any  # the locked row
-    by: User
-    action: Any
-    comment: str
-    details: dict[str, Any]
-    now: datetime.datetime
-    files: list[str]  # files the move stores; deleted again if the move fails
-
-
-# What a move records on its row besides the state; returns the changed field names.
-Record = Callable[[Step], list[str]]
-
-
-def _nothing(step: Step) -> list[str]:
-    return []
-
-
-@dataclass(frozen=True)
-class Move:
-    to: str | Callable[[Any], str]
-    actor: Actor
-    needs_comment: bool = False
-    # Returns a message saying why the move cannot be made now, or None when it can.
-    condition: Callable[[Any], str | None] | None = None
-    record: Record = _nothing
-    mail: str = ""  # template prefix of the mail to the student, if any
-    then: tuple[Callable[[Step], None], ...] = ()  # after the audit event: others to tell ...
 
 
 def _requested(step: Step) -> list[str]:
@@ -248,76 +213,6 @@ def can(user: User, enrolment: Enrolment, action: Action) -> bool:
     return bool(move and open_ and move.actor in actors_of(user, enrolment))
 
 
-def apply_move(
-    *,
-    model: Any,
-    related: tuple[str, ...],
-    pk: int,
-    table: dict,
-    state_field: str,
-    by: User,
-    action: Any,
-    comment: str,
-    details: dict[str, Any],
-    actors_of: Callable[[User, Any], set],
-    closed: Callable[[Any, Any], str | None],
-    wrong_state: Callable[[Any], str],
-    comment_needed: str,
-    audit_name: str,
-    subject: Callable[[Any], User],
-    mail_name: str,
-) -> Any:
-    """Lock the row, check the move, save what it records, audit it and tell the student."""
-    step = Step(None, by, action, comment.strip(), details, timezone.now(), [])
-    try:
-        with transaction.atomic():
-            locked = (
-                model.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
-            )
-            step.target = locked
-            actors = actors_of(by, locked)
-            require_role(table, action, actors)
-            if problem := closed(locked, action):
-                raise WorkflowError(problem)
-            move = choose_move(
-                table,
-                state=getattr(locked, state_field),
-                action=action,
-                actors=actors,
-                comment=step.comment,
-                wrong_state=wrong_state(locked),
-                comment_needed=comment_needed,
-                target=locked,
-            )
-            from_state = getattr(locked, state_field)
-            setattr(locked, state_field, move.to(locked) if callable(move.to) else move.to)
-            fields = [state_field, *move.record(step)]
-            locked.save(update_fields=fields)
-            audit.record(
-                actor=by,
-                action=f"{audit_name}.{action.value}",
-                target=locked,
-                from_state=from_state,
-                to_state=getattr(locked, state_field),
-                comment=step.comment,
-                subject=subject(locked),
-                data={k: str(v) for k, v in details.items()},
-            )
-            if move.mail:
-                notify(
-                    user=subject(locked),
-                    template=move.mail,
-                    context={mail_name: locked, "action": action.value, "comment": step.comment},
-                )
-            for effect in move.then:
-                effect(step)
-    except BaseException:
-        for name in step.files:
-            default_storage.delete(name)
-        raise
-    return locked
-
-
 def _closed(enrolment: Enrolment, action: Action) -> str | None:
     # A completed (certified) enrolment is not active, yet its diploma can be revoked.
     if not enrolment.is_active and action != Action.REVOKE_DIPLOMA:
@@ -325,33 +220,31 @@ def _closed(enrolment: Enrolment, action: Action) -> str | None:
     return None
 
 
+STAGES = Machine(
+    model=Enrolment,
+    table=TRANSITIONS,
+    action=Action,
+    state_field="stage",
+    name="enrolment",
+    related=("programme", "student"),
+    actors_of=actors_of,
+    subject=lambda enrolment: enrolment.student,
+    wrong_state=lambda enrolment: (
+        _("This cannot be done now: the student's certificate is at the stage “%(stage)s”.")
+        % {"stage": enrolment.get_stage_display()}
+    ),
+    comment_needed=_("Write a comment for the student: say what is missing."),
+    closed=_closed,
+)
+
+
 def advance(
     *, enrolment: Enrolment, by: User, action: Action | str, comment: str = "", **details: Any
 ) -> Enrolment:
     """Make one move of the enrolment, or raise PermissionDenied / WorkflowError."""
-    locked = apply_move(
-        model=Enrolment,
-        related=("programme", "student"),
-        pk=enrolment.pk,
-        table=TRANSITIONS,
-        state_field="stage",
-        by=by,
-        action=Action(action),
-        comment=comment,
-        details=details,
-        actors_of=actors_of,
-        closed=_closed,
-        wrong_state=lambda e: (
-            _("This cannot be done now: the student's certificate is at the stage “%(stage)s”.")
-            % {"stage": e.get_stage_display()}
-        ),
-        comment_needed=_("Write a comment for the student: say what is missing."),
-        audit_name="enrolment",
-        subject=lambda e: e.student,
-        mail_name="enrolment",
+    return make_move(
+        STAGES, target=enrolment, by=by, action=action, comment=comment, details=details
     )
-    enrolment.stage = locked.stage
-    return locked
 
 
 @transaction.atomic
