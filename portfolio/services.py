@@ -212,7 +212,7 @@ def submit_entry(*, entry: Entry, by: User) -> Entry:
     if problems:
         raise PortfolioError(" ".join(problems))
     try:
-        return workflow.transition(entry=entry, by=by, action=workflow.Action.SUBMIT)
+        return workflow.transition(entry=entry, by=by, action=workflow.EntryAction.SUBMIT)
     except workflow.WorkflowError as error:
         raise PortfolioError(str(error)) from error
 

@@ -34,7 +34,9 @@ class Actor(StrEnum):
     ADMINISTRATOR = "administrator"  # a certificate administrator of the student's programme
 
 
-class Action(StrEnum):
+class EntryAction(StrEnum):
+    """A move of one portfolio entry; stored in audit events as ``entry.<value>``."""
+
     SUBMIT = "submit"
     APPROVE = "approve"
     RETURN = "return"
@@ -63,16 +65,16 @@ _SUBMIT = Move(S.SUBMITTED, Actor.STUDENT, condition=_portfolio_open, record=_su
 _MAIL = "portfolio/mail/entry_decided"
 
 # (from state, action) -> the move. Anything not listed is refused.
-TRANSITIONS: dict[tuple[str, Action], Move] = {
-    (S.DRAFT, Action.SUBMIT): _SUBMIT,
-    (S.RETURNED, Action.SUBMIT): _SUBMIT,
-    (S.SUBMITTED, Action.APPROVE): Move(
+TRANSITIONS: dict[tuple[str, EntryAction], Move] = {
+    (S.DRAFT, EntryAction.SUBMIT): _SUBMIT,
+    (S.RETURNED, EntryAction.SUBMIT): _SUBMIT,
+    (S.SUBMITTED, EntryAction.APPROVE): Move(
         S.APPROVED, Actor.ADMINISTRATOR, record=_decided, mail=_MAIL
     ),
-    (S.SUBMITTED, Action.RETURN): Move(
+    (S.SUBMITTED, EntryAction.RETURN): Move(
         S.RETURNED, Actor.ADMINISTRATOR, needs_comment=True, record=_decided, mail=_MAIL
     ),
-    (S.SUBMITTED, Action.REJECT): Move(
+    (S.SUBMITTED, EntryAction.REJECT): Move(
         S.REJECTED, Actor.ADMINISTRATOR, needs_comment=True, record=_decided, mail=_MAIL
     ),
 }
@@ -86,7 +88,7 @@ def actor_of(user: User, entry: Entry) -> Actor | None:
     return None
 
 
-def allowed_actions(entry: Entry, user: User) -> list[Action]:
+def allowed_actions(entry: Entry, user: User) -> list[EntryAction]:
     """What the user may do with the entry now (for buttons; ``transition`` checks again)."""
     actor = actor_of(user, entry)
     return [
@@ -99,7 +101,7 @@ def allowed_actions(entry: Entry, user: User) -> list[Action]:
 ENTRIES = Machine(
     model=Entry,
     table=TRANSITIONS,
-    action=Action,
+    action=EntryAction,
     state_field="status",
     name="entry",
     related=("enrolment__programme", "enrolment__student", "activity"),
@@ -112,7 +114,7 @@ ENTRIES = Machine(
 )
 
 
-def transition(*, entry: Entry, by: User, action: Action | str, comment: str = "") -> Entry:
+def transition(*, entry: Entry, by: User, action: EntryAction | str, comment: str = "") -> Entry:
     """Make one move, or raise PermissionDenied / WorkflowError and change nothing."""
     return make_move(ENTRIES, target=entry, by=by, action=action, comment=comment)
 
@@ -122,7 +124,7 @@ def approve_many(*, entries: list[Entry], by: User) -> tuple[int, int]:
     approved = skipped = 0
     for entry in entries:
         try:
-            transition(entry=entry, by=by, action=Action.APPROVE)
+            transition(entry=entry, by=by, action=EntryAction.APPROVE)
         except (WorkflowError, PermissionDenied):
             skipped += 1
         else:

@@ -112,7 +112,11 @@ def entry_review(request: HttpRequest, code: str, entry: int) -> HttpResponse:
     instance = get_object_or_404(_programme_entries(programme), pk=entry)
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action not in {workflow.Action.APPROVE, workflow.Action.RETURN, workflow.Action.REJECT}:
+        if action not in {
+            workflow.EntryAction.APPROVE,
+            workflow.EntryAction.RETURN,
+            workflow.EntryAction.REJECT,
+        }:
             raise PermissionDenied
         try:
             workflow.transition(
@@ -125,10 +129,10 @@ def entry_review(request: HttpRequest, code: str, entry: int) -> HttpResponse:
             messages.error(request, str(error))
             return redirect("certificates:entry_review", code=programme.code, entry=instance.pk)
         done = {
-            workflow.Action.APPROVE: _("Approved: %(title)s (%(student)s)."),
-            workflow.Action.RETURN: _("Returned for changes: %(title)s (%(student)s)."),
-            workflow.Action.REJECT: _("Rejected: %(title)s (%(student)s)."),
-        }[workflow.Action(action)]
+            workflow.EntryAction.APPROVE: _("Approved: %(title)s (%(student)s)."),
+            workflow.EntryAction.RETURN: _("Returned for changes: %(title)s (%(student)s)."),
+            workflow.EntryAction.REJECT: _("Rejected: %(title)s (%(student)s)."),
+        }[workflow.EntryAction(action)]
         messages.success(
             request,
             done

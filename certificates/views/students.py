@@ -35,7 +35,7 @@ def request_activities(request: HttpRequest, enrolment: int) -> HttpResponse:
             certificate_workflow.advance(
                 enrolment=instance,
                 by=request.user,
-                action=certificate_workflow.Action.REQUEST_ACTIVITIES,
+                action=certificate_workflow.StageAction.REQUEST_ACTIVITIES,
             )
         except certificate_workflow.WorkflowError as error:
             messages.error(request, str(error))
@@ -60,7 +60,7 @@ def _student_context(request: HttpRequest, programme: StudyProgramme, enrolment:
     entries = student_entries(enrolment)
     can = {
         a.value: certificate_workflow.can(request.user, enrolment, a)
-        for a in certificate_workflow.Action
+        for a in certificate_workflow.StageAction
     }
     return {
         "programme": programme,
@@ -103,7 +103,7 @@ def student(request: HttpRequest, code: str, enrolment: int) -> HttpResponse:
 
 
 def _student_action(request: HttpRequest, enrolment: Enrolment, action: str) -> None:
-    A = certificate_workflow.Action
+    A = certificate_workflow.StageAction
     if action in (A.CONFIRM_ACTIVITIES, A.DECLINE_ACTIVITIES):
         form = CommentForm(request.POST)
         form.is_valid()

@@ -20,8 +20,8 @@ from certificates.workflow.sessions import (
 )
 from certificates.workflow.stages import (
     TRANSITIONS,
-    Action,
     Actor,
+    StageAction,
     actors_of,
     advance,
     can,
@@ -33,9 +33,9 @@ from cil.workflow import WorkflowError
 __all__ = [
     "REPORT_TRANSITIONS",
     "TRANSITIONS",
-    "Action",
     "Actor",
     "ReportAction",
+    "StageAction",
     "WorkflowError",
     "actors_of",
     "advance",

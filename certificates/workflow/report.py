@@ -20,7 +20,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from certificates.models import FinalReport, ReportVersion
-from certificates.workflow.stages import Action, Actor, Stage, actors_of, advance, notify_staff
+from certificates.workflow.stages import Actor, Stage, StageAction, actors_of, advance, notify_staff
 from cil.models import User
 from cil.workflow import Machine, Move, Step, WorkflowError, make_move
 from portfolio.models import Enrolment, Entry, Evidence
@@ -29,6 +29,8 @@ R = FinalReport.Status
 
 
 class ReportAction(StrEnum):
+    """A reviewer's or the student's move of the final report; stored as ``report.<value>``."""
+
     SUBMIT = "submit"
     APPROVE = "approve"
     RETURN = "return"
@@ -90,7 +92,7 @@ def _tell_reviewers(step: Step) -> None:
 
 
 def _move_the_enrolment_on(step: Step) -> None:
-    advance(enrolment=step.target.enrolment, by=step.by, action=Action.APPROVE_REPORT)
+    advance(enrolment=step.target.enrolment, by=step.by, action=StageAction.RECORD_REPORT_APPROVAL)
 
 
 _SUBMIT = Move(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certificates.models import Session, SessionSignup
-from certificates.workflow.stages import Action, Stage, advance, record_career_course
+from certificates.workflow.stages import Stage, StageAction, advance, record_career_course
 from cil import audit
 from cil.models import User
 from cil.policy import is_programme_admin
@@ -106,7 +106,7 @@ def record_attendance(
                 advance(
                     enrolment=enrolment,
                     by=by,
-                    action=Action.RECORD_PRESENTATION,
+                    action=StageAction.RECORD_PRESENTATION,
                     presented_on=timezone.localdate(session.starts_at),
                     form=session.kind,
                     comment=str(session),

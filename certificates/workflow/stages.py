@@ -46,11 +46,16 @@ class Actor(StrEnum):
     REVIEWER = "reviewer"
 
 
-class Action(StrEnum):
+class StageAction(StrEnum):
+    """A move of the enrolment. Not to be confused with an entry's or a report's actions
+    (``portfolio.workflow.EntryAction``, ``certificates.workflow.report.ReportAction``); the
+    values are stored in audit events as ``enrolment.<value>``."""
+
     REQUEST_ACTIVITIES = "request_activities"
     CONFIRM_ACTIVITIES = "confirm_activities"
     DECLINE_ACTIVITIES = "decline_activities"
-    APPROVE_REPORT = "approve_report"
+    # Follows the reviewer's ReportAction.APPROVE; never asked for on its own.
+    RECORD_REPORT_APPROVAL = "approve_report"
     RECORD_PRESENTATION = "record_presentation"
     ISSUE_DIPLOMA = "issue_diploma"
     REVOKE_DIPLOMA = "revoke_diploma"
@@ -161,35 +166,37 @@ _ISSUE = Move(
     mail="certificates/mail/diploma_issued",
 )
 
-TRANSITIONS: dict[tuple[str, Action], Move] = {
-    (Stage.ENROLLED, Action.REQUEST_ACTIVITIES): Move(
+TRANSITIONS: dict[tuple[str, StageAction], Move] = {
+    (Stage.ENROLLED, StageAction.REQUEST_ACTIVITIES): Move(
         Stage.ACTIVITIES_REQUESTED,
         Actor.STUDENT,
         condition=_activities_met,
         record=_requested,
         then=(_tell_administrators,),
     ),
-    (Stage.ACTIVITIES_REQUESTED, Action.CONFIRM_ACTIVITIES): Move(
+    (Stage.ACTIVITIES_REQUESTED, StageAction.CONFIRM_ACTIVITIES): Move(
         Stage.ACTIVITIES_APPROVED,
         Actor.ADMINISTRATOR,
         condition=_activities_met,
         record=_confirmed,
         mail="certificates/mail/activities_decided",
     ),
-    (Stage.ACTIVITIES_REQUESTED, Action.DECLINE_ACTIVITIES): Move(
+    (Stage.ACTIVITIES_REQUESTED, StageAction.DECLINE_ACTIVITIES): Move(
         Stage.ENROLLED,
         Actor.ADMINISTRATOR,
         needs_comment=True,
         record=_declined,
         mail="certificates/mail/activities_decided",
     ),
-    (Stage.ACTIVITIES_APPROVED, Action.APPROVE_REPORT): Move(Stage.REPORT_APPROVED, Actor.REVIEWER),
-    (Stage.REPORT_APPROVED, Action.RECORD_PRESENTATION): Move(
+    (Stage.ACTIVITIES_APPROVED, StageAction.RECORD_REPORT_APPROVAL): Move(
+        Stage.REPORT_APPROVED, Actor.REVIEWER
+    ),
+    (Stage.REPORT_APPROVED, StageAction.RECORD_PRESENTATION): Move(
         Stage.PRESENTED, Actor.ADMINISTRATOR, condition=_presentation_wanted, record=_presented
     ),
-    (Stage.REPORT_APPROVED, Action.ISSUE_DIPLOMA): _ISSUE,
-    (Stage.PRESENTED, Action.ISSUE_DIPLOMA): _ISSUE,
-    (Stage.CERTIFIED, Action.REVOKE_DIPLOMA): Move(
+    (Stage.REPORT_APPROVED, StageAction.ISSUE_DIPLOMA): _ISSUE,
+    (Stage.PRESENTED, StageAction.ISSUE_DIPLOMA): _ISSUE,
+    (Stage.CERTIFIED, StageAction.REVOKE_DIPLOMA): Move(
         _stage_before_diploma, Actor.ADMINISTRATOR, needs_comment=True, record=_revoked
     ),
 }
@@ -206,16 +213,18 @@ def actors_of(user: User, enrolment: Enrolment) -> set[Actor]:
     return actors
 
 
-def can(user: User, enrolment: Enrolment, action: Action) -> bool:
+def can(user: User, enrolment: Enrolment, action: StageAction) -> bool:
     """Whether the user could make the move now, by stage and role (for showing buttons)."""
     move = TRANSITIONS.get((enrolment.stage, action))
-    open_ = enrolment.is_active or action == Action.REVOKE_DIPLOMA  # a certified one is completed
+    open_ = (
+        enrolment.is_active or action == StageAction.REVOKE_DIPLOMA
+    )  # a certified one is completed
     return bool(move and open_ and move.actor in actors_of(user, enrolment))
 
 
-def _closed(enrolment: Enrolment, action: Action) -> str | None:
+def _closed(enrolment: Enrolment, action: StageAction) -> str | None:
     # A completed (certified) enrolment is not active, yet its diploma can be revoked.
-    if not enrolment.is_active and action != Action.REVOKE_DIPLOMA:
+    if not enrolment.is_active and action != StageAction.REVOKE_DIPLOMA:
         return _("The student has withdrawn from the certificate.")
     return None
 
@@ -223,7 +232,7 @@ def _closed(enrolment: Enrolment, action: Action) -> str | None:
 STAGES = Machine(
     model=Enrolment,
     table=TRANSITIONS,
-    action=Action,
+    action=StageAction,
     state_field="stage",
     name="enrolment",
     related=("programme", "student"),
@@ -239,7 +248,7 @@ STAGES = Machine(
 
 
 def advance(
-    *, enrolment: Enrolment, by: User, action: Action | str, comment: str = "", **details: Any
+    *, enrolment: Enrolment, by: User, action: StageAction | str, comment: str = "", **details: Any
 ) -> Enrolment:
     """Make one move of the enrolment, or raise PermissionDenied / WorkflowError."""
     return make_move(

@@ -23,7 +23,7 @@ from tests.support.clients import client_for
 pytestmark = pytest.mark.django_db
 
 STAGES = [s.value for s in Enrolment.Stage]
-ACTIONS = [a.value for a in workflow.Action]
+ACTIONS = [a.value for a in workflow.StageAction]
 ROLES = ["student_a", "student_b", "admin_p", "admin_q", "reviewer_p", "central", "superuser"]
 # Written from the users' side: who moves the enrolment, from where, to where.
 ALLOWED = {
