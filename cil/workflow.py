@@ -126,6 +126,52 @@ def choose_move(
     return move
 
 
+class Moves:
+    """What one person may do with one row now: the one answer pages ask for.
+
+    ``action in moves`` (and iterating) gives the actions from the row's present state that the
+    person's roles make, unless the row is closed: the buttons to show. ``allows(action)`` also
+    asks the move's own condition. ``make_move`` checks all of it again when the move is asked
+    for, and says why not.
+    """
+
+    def __init__(self, row: Any, offered: Mapping[Any, Move]) -> None:
+        self._row, self._offered = row, dict(offered)
+
+    def __contains__(self, action: Any) -> bool:
+        return action in self._offered
+
+    def __iter__(self):
+        return iter(self._offered)
+
+    def __len__(self) -> int:
+        return len(self._offered)
+
+    def allows(self, action: Any) -> bool:
+        move = self._offered.get(action)
+        return move is not None and not (move.condition and move.condition(self._row))
+
+
+def moves_for(machine: Machine, row: models.Model, user: Any) -> Moves:
+    """What ``user`` may do with ``row`` now, by the machine's table (see ``Moves``)."""
+    actors = machine.actors_of(user, row)
+    state = getattr(row, machine.state_field)
+    return Moves(
+        row,
+        {
+            action: move
+            for (from_state, action), move in machine.table.items()
+            if from_state == state and move.actor in actors and not machine.closed(row, action)
+        },
+    )
+
+
+def actions_of(machine: Machine, row: models.Model, user: Any) -> set:
+    """Every action ``user``'s roles on ``row`` make in some state of the machine."""
+    actors = machine.actors_of(user, row)
+    return {action for (_state, action), move in machine.table.items() if move.actor in actors}
+
+
 def make_move(
     machine: Machine,
     *,

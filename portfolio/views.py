@@ -56,18 +56,9 @@ def home(request: HttpRequest) -> HttpResponse:
     for enrolment in active:
         entries = entries_overview(enrolment)
         progress = progress_for(enrolment, entries)
-        # The student may ask for final approval once the approved activities meet the rules.
-        can_request = (
-            enrolment.stage == Enrolment.Stage.ENROLLED and progress.approved.activities_complete
-        )
-        cards.append(
-            {
-                "enrolment": enrolment,
-                "entries": entries,
-                "progress": progress,
-                "can_request": can_request,
-            }
-        )
+        # Whether the student may ask for final approval is the certificate workflow's answer;
+        # the template asks it ({% may_move %}), as this app cannot import that one.
+        cards.append({"enrolment": enrolment, "entries": entries, "progress": progress})
     open_programmes = (
         StudyProgramme.objects.filter(signup_open=True)
         .exclude(pk__in=[e.programme_id for e in active])

@@ -21,9 +21,10 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from cil import workflow as cil_workflow
 from cil.models import User
 from cil.policy import is_programme_admin
-from cil.workflow import Machine, Move, Step, WorkflowError, make_move
+from cil.workflow import Machine, Move, Moves, Step, WorkflowError, make_move
 from portfolio.models import Entry
 
 S = Entry.Status
@@ -88,16 +89,6 @@ def actor_of(user: User, entry: Entry) -> Actor | None:
     return None
 
 
-def allowed_actions(entry: Entry, user: User) -> list[EntryAction]:
-    """What the user may do with the entry now (for buttons; ``transition`` checks again)."""
-    actor = actor_of(user, entry)
-    return [
-        a
-        for (state, a), move in TRANSITIONS.items()
-        if state == entry.status and move.actor == actor
-    ]
-
-
 ENTRIES = Machine(
     model=Entry,
     table=TRANSITIONS,
@@ -112,6 +103,11 @@ ENTRIES = Machine(
     ),
     comment_needed=_("Write a comment for the student: say what to change, or why."),
 )
+
+
+def moves_for(entry: Entry, user: User) -> Moves:
+    """What the user may do with the entry now (see ``cil.workflow.Moves``)."""
+    return cil_workflow.moves_for(ENTRIES, entry, user)
 
 
 def transition(*, entry: Entry, by: User, action: EntryAction | str, comment: str = "") -> Entry:

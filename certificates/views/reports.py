@@ -18,7 +18,6 @@ from certificates.forms import (
     ReviewForm,
 )
 from certificates.models import FinalReport
-from cil.policy import is_programme_reviewer
 from cil.responses import confirm_page
 from portfolio.models import Enrolment, Entry
 from portfolio.selectors import own_enrolment, student_entries
@@ -144,11 +143,11 @@ def report_submit(request: HttpRequest, enrolment: int) -> HttpResponse:
 
 
 def _reviewable_report(user, pk: int) -> FinalReport:
-    """A report of a programme the user reviews, or 404."""
+    """A report the user decides on (a reviewer of its programme, by the report's table), or 404."""
     report = get_object_or_404(
         FinalReport.objects.select_related("enrolment__programme", "enrolment__student"), pk=pk
     )
-    if not is_programme_reviewer(user, report.enrolment.programme):
+    if not certificate_workflow.decisions_for(report, user):
         raise Http404
     return report
 
@@ -160,10 +159,7 @@ def report_review(request: HttpRequest, report: int) -> HttpResponse:
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "")
-        if action not in {
-            certificate_workflow.ReportAction.APPROVE,
-            certificate_workflow.ReportAction.RETURN,
-        }:
+        if action not in certificate_workflow.decisions_for(instance, request.user):
             raise PermissionDenied
         try:
             certificate_workflow.report_transition(
@@ -183,6 +179,7 @@ def report_review(request: HttpRequest, report: int) -> HttpResponse:
         )
         return redirect("certificates:review_home")
     entries = [e for e in student_entries(instance.enrolment) if e.status == Entry.Status.APPROVED]
+    decisions = certificate_workflow.decisions_for(instance, request.user)
     return render(
         request,
         "certificates/report_review.html",
@@ -193,6 +190,9 @@ def report_review(request: HttpRequest, report: int) -> HttpResponse:
             "photos": list(instance.photos.all()),
             "versions": list(instance.versions.select_related("decided_by")),
             "form": form,
-            "can_decide": instance.status == FinalReport.Status.SUBMITTED,
+            "can_decide": any(
+                action in decisions
+                for action in certificate_workflow.report.moves_for(instance, request.user)
+            ),
         },
     )

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from activities.lookups import get_programme
 from activities.models import Location, StudyProgramme, in_language
 from cil.audit import events_for
+from cil.workflow import actions_of
 from portfolio import workflow
 from portfolio.models import Entry, Evidence
 from portfolio.services import reflection_questions
@@ -112,11 +113,8 @@ def entry_review(request: HttpRequest, code: str, entry: int) -> HttpResponse:
     instance = get_object_or_404(_programme_entries(programme), pk=entry)
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action not in {
-            workflow.EntryAction.APPROVE,
-            workflow.EntryAction.RETURN,
-            workflow.EntryAction.REJECT,
-        }:
+        # Only the moves the table gives this user's role (an administrator's decisions).
+        if action not in actions_of(workflow.ENTRIES, instance, request.user):
             raise PermissionDenied
         try:
             workflow.transition(
@@ -148,7 +146,7 @@ def entry_review(request: HttpRequest, code: str, entry: int) -> HttpResponse:
             "evidence": list(instance.evidence.all()),
             "notes": list(instance.notes.all()),
             "questions": reflection_questions(instance),
-            "actions": workflow.allowed_actions(instance, request.user),
+            "actions": workflow.moves_for(instance, request.user),
             "history": events_for(instance),
         },
     )

@@ -58,19 +58,13 @@ def request_activities(request: HttpRequest, enrolment: int) -> HttpResponse:
 
 def _student_context(request: HttpRequest, programme: StudyProgramme, enrolment: Enrolment) -> dict:
     entries = student_entries(enrolment)
-    can = {
-        a.value: certificate_workflow.can(request.user, enrolment, a)
-        for a in certificate_workflow.StageAction
-    }
     return {
         "programme": programme,
         "enrolment": enrolment,
         "entries": entries,
         "progress": progress_for(enrolment, entries),
-        "can": can,
-        "career_course_open": enrolment.is_active
-        and not enrolment.career_course_on
-        and enrolment.stage != Enrolment.Stage.CERTIFIED,
+        "moves": certificate_workflow.moves_for(enrolment, request.user),
+        "career_course_open": certificate_workflow.career_course_wanted(enrolment) is None,
         "comment_form": CommentForm(),
         "career_form": CareerCourseForm(),
         "presentation_form": PresentationForm(),

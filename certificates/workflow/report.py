@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 
 from certificates.models import FinalReport, ReportVersion
 from certificates.workflow.stages import Actor, Stage, StageAction, actors_of, advance, notify_staff
+from cil import workflow as cil_workflow
 from cil.models import User
-from cil.workflow import Machine, Move, Step, WorkflowError, make_move
+from cil.workflow import Machine, Move, Moves, Step, WorkflowError, make_move
 from portfolio.models import Enrolment, Entry, Evidence
 
 R = FinalReport.Status
@@ -145,6 +146,25 @@ REPORT = Machine(
     comment_needed=_("Write your comments for the student: what should be improved?"),
     closed=_closed,
 )
+
+
+def moves_for(report: FinalReport, user: User) -> Moves:
+    """What the user may do with the report now (see ``cil.workflow.Moves``)."""
+    return cil_workflow.moves_for(REPORT, report, user)
+
+
+def decisions_for(report: FinalReport, user: User) -> set[ReportAction]:
+    """The decisions (approve, return) this person makes on the report in some state.
+
+    Empty unless the table's deciding role is theirs for the report's programme: the review
+    page's lookup (404 otherwise) and the actions it accepts ask this, so who may approve a
+    final report is written once, in ``REPORT_TRANSITIONS``.
+    """
+    return cil_workflow.actions_of(REPORT, report, user) - {
+        action
+        for (_state, action), move in REPORT_TRANSITIONS.items()
+        if move.actor == Actor.STUDENT
+    }
 
 
 def report_transition(

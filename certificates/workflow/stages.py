@@ -31,10 +31,11 @@ from activities.rules import evaluate
 from certificates import diploma
 from certificates.models import Diploma
 from cil import audit
+from cil import workflow as cil_workflow
 from cil.mail import notify
 from cil.models import User
 from cil.policy import is_programme_admin, is_programme_reviewer
-from cil.workflow import Machine, Move, Step, WorkflowError, make_move
+from cil.workflow import Machine, Move, Moves, Step, WorkflowError, make_move
 from portfolio.models import Enrolment, Entry
 
 Stage = Enrolment.Stage
@@ -213,15 +214,6 @@ def actors_of(user: User, enrolment: Enrolment) -> set[Actor]:
     return actors
 
 
-def can(user: User, enrolment: Enrolment, action: StageAction) -> bool:
-    """Whether the user could make the move now, by stage and role (for showing buttons)."""
-    move = TRANSITIONS.get((enrolment.stage, action))
-    open_ = (
-        enrolment.is_active or action == StageAction.REVOKE_DIPLOMA
-    )  # a certified one is completed
-    return bool(move and open_ and move.actor in actors_of(user, enrolment))
-
-
 def _closed(enrolment: Enrolment, action: StageAction) -> str | None:
     # A completed (certified) enrolment is not active, yet its diploma can be revoked.
     if not enrolment.is_active and action != StageAction.REVOKE_DIPLOMA:
@@ -247,6 +239,11 @@ STAGES = Machine(
 )
 
 
+def moves_for(enrolment: Enrolment, user: User) -> Moves:
+    """What the user may do with the enrolment now (see ``cil.workflow.Moves``)."""
+    return cil_workflow.moves_for(STAGES, enrolment, user)
+
+
 def advance(
     *, enrolment: Enrolment, by: User, action: StageAction | str, comment: str = "", **details: Any
 ) -> Enrolment:
@@ -254,6 +251,15 @@ def advance(
     return make_move(
         STAGES, target=enrolment, by=by, action=action, comment=comment, details=details
     )
+
+
+def career_course_wanted(enrolment: Enrolment) -> str | None:
+    """Why the career course cannot be recorded for the enrolment now, or None when it can."""
+    if not enrolment.is_active or enrolment.stage == Stage.CERTIFIED:
+        return _("The career course can only be recorded for a student on the way to the diploma.")
+    if enrolment.career_course_on:
+        return _("The career course is already recorded for this student.")
+    return None
 
 
 @transaction.atomic
@@ -268,12 +274,8 @@ def record_career_course(
     )
     if Actor.ADMINISTRATOR not in actors_of(by, locked):
         raise PermissionDenied
-    if not locked.is_active or locked.stage == Stage.CERTIFIED:
-        raise WorkflowError(
-            _("The career course can only be recorded for a student on the way to the diploma.")
-        )
-    if locked.career_course_on:
-        raise WorkflowError(_("The career course is already recorded for this student."))
+    if problem := career_course_wanted(locked):
+        raise WorkflowError(problem)
     locked.career_course_on = completed_on
     locked.save(update_fields=["career_course_on"])
     audit.record(
