@@ -23,6 +23,7 @@ from activities.models import (
     StudyProgramme,
 )
 from cil import audit
+from cil.errors import UserFacingError
 from cil.mail import notify
 from cil.models import User
 from cil.policy import is_central_staff, is_programme_admin
@@ -31,7 +32,7 @@ RULE_FIELDS = StudyProgramme.RULE_FIELDS
 ACTIVITY_FIELDS = Activity.EDITABLE_FIELDS
 
 
-class ActivityError(Exception):
+class ActivityError(UserFacingError):
     """A change that is not allowed in the current state; the message is for the user."""
 
 

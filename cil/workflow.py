@@ -21,10 +21,11 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from cil import audit
+from cil.errors import UserFacingError
 from cil.mail import notify
 
 
-class WorkflowError(Exception):
+class WorkflowError(UserFacingError):
     """A move that is not allowed now; the message is for the user."""
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from activities.lookups import get_programme
 from activities.models import StudyProgramme
+from cil.errors import UserFacingError
 from cil.mail import undelivered
 from cil.models import AuditEvent
 from cil.responses import confirm_page, private_file
@@ -39,7 +40,7 @@ from portfolio.selectors import (
     progress_for,
     viewable_evidence,
 )
-from portfolio.uploads import LimitedTemporaryFileUploadHandler, UploadRejected
+from portfolio.uploads import LimitedTemporaryFileUploadHandler
 
 
 @require_GET
@@ -90,7 +91,7 @@ def signup(request: HttpRequest, code: str) -> HttpResponse:
                 expected_term=form.cleaned_data["expected_term"],
                 expected_year=form.cleaned_data["expected_year"],
             )
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -111,7 +112,7 @@ def withdraw(request: HttpRequest, enrolment: int) -> HttpResponse:
             services.withdraw(
                 enrolment=instance, by=request.user, reason=form.cleaned_data["reason"]
             )
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("You have withdrawn. Your portfolio is kept, read-only."))
@@ -128,7 +129,7 @@ def entry_create(request: HttpRequest, enrolment: int) -> HttpResponse:
             entry = services.create_entry(
                 enrolment=instance, by=request.user, values=form.cleaned_data
             )
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -167,7 +168,7 @@ def entry_edit(request: HttpRequest, entry: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_entry(entry=instance, by=request.user, values=form.cleaned_data)
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Saved."))
@@ -187,7 +188,7 @@ def entry_delete(request: HttpRequest, entry: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.delete_entry(entry=instance, by=request.user)
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
             return redirect("portfolio:entry", entry=instance.pk)
         messages.success(request, _("The draft is deleted."))
@@ -208,7 +209,7 @@ def entry_submit(request: HttpRequest, entry: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.submit_entry(entry=instance, by=request.user)
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
             return redirect("portfolio:entry", entry=instance.pk)
         messages.success(request, _("Submitted. The certificate administrator will look at it."))
@@ -235,7 +236,7 @@ def reflection(request: HttpRequest, entry: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.save_reflection(entry=instance, by=request.user, answers=form.answers())
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Your reflection is saved."))
@@ -250,7 +251,7 @@ def note_add(request: HttpRequest, entry: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.add_note(entry=instance, by=request.user, **form.cleaned_data)
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("The note is added to your diary."))
@@ -266,7 +267,7 @@ def note_delete(request: HttpRequest, note: int) -> HttpResponse:
     )
     try:
         services.delete_note(note=instance, by=request.user)
-    except services.PortfolioError as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     return redirect(reverse("portfolio:entry", args=[instance.entry_id]) + "#diary")
 
@@ -292,7 +293,7 @@ def evidence_add(request: HttpRequest, entry: int) -> HttpResponse:
             kind=form.cleaned_data["kind"],
             caption=form.cleaned_data["caption"],
         )
-    except (UploadRejected, services.PortfolioError) as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("“%(name)s” is uploaded.") % {"name": evidence.original_name})
@@ -308,7 +309,7 @@ def evidence_delete(request: HttpRequest, evidence: int) -> HttpResponse:
     )
     try:
         services.delete_evidence(evidence=instance, by=request.user)
-    except services.PortfolioError as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("“%(name)s” is deleted.") % {"name": instance.original_name})

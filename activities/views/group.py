@@ -12,6 +12,7 @@ from activities import services
 from activities.forms import MemberForm
 from activities.lookups import get_group_member, get_programme
 from activities.models import ProgrammeRole, StudyProgramme
+from cil.errors import UserFacingError
 from cil.policy import is_central_staff
 
 
@@ -57,7 +58,7 @@ def group_add(request: HttpRequest, code: str) -> HttpResponse:
                 role=form.cleaned_data["role"],
                 by=request.user,
             )
-        except services.ActivityError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -85,7 +86,7 @@ def group_remove(request: HttpRequest, code: str, member: int) -> HttpResponse:
     instance = get_group_member(programme, member)
     try:
         services.remove_role(member=instance, by=request.user)
-    except services.ActivityError as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     else:
         messages.success(

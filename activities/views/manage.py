@@ -35,6 +35,7 @@ from activities.models import (
     StudyProgramme,
 )
 from cil.audit import events_for
+from cil.errors import UserFacingError
 from cil.responses import confirm_page
 
 
@@ -197,7 +198,7 @@ def _confirm_activity(
                 messages.success(
                     request, _("“%(title)s” is offered again.") % {"title": instance.title}
                 )
-        except services.ActivityError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         return back
     if archive:
@@ -272,7 +273,7 @@ def proposal(request: HttpRequest, code: str, proposal: int) -> HttpResponse:
                 for_student_only=for_student,
                 comment=accept.cleaned_data["comment"],
             )
-        except services.ActivityError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             if for_student:
@@ -307,7 +308,7 @@ def proposal_decline(request: HttpRequest, code: str, proposal: int) -> HttpResp
         services.decline_proposal(
             proposal=instance, by=request.user, reason=form.cleaned_data["reason"]
         )
-    except services.ActivityError as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -329,7 +330,7 @@ def other_catalogues(request: HttpRequest, code: str) -> HttpResponse:
         activity = get_offerable_activity(programme, _int(request.POST.get("activity")))
         try:
             services.offer_activity(activity=activity, programme=programme, by=request.user)
-        except services.ActivityError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -368,7 +369,7 @@ def activity_unoffer(request: HttpRequest, code: str, activity: int) -> HttpResp
     if request.method == "POST":
         try:
             services.stop_offering(activity=instance, programme=programme, by=request.user)
-        except services.ActivityError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(

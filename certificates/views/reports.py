@@ -18,6 +18,7 @@ from certificates.forms import (
     ReviewForm,
 )
 from certificates.models import FinalReport
+from cil.errors import UserFacingError
 from cil.responses import confirm_page
 from portfolio.models import Enrolment, Entry
 from portfolio.selectors import own_enrolment, student_entries
@@ -85,7 +86,7 @@ def report(request: HttpRequest, enrolment: int) -> HttpResponse:
                 texts=form.texts(),
                 photo_ids=form.photo_ids(),
             )
-        except certificate_workflow.WorkflowError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Your report is saved."))
@@ -109,7 +110,7 @@ def report_autosave(request: HttpRequest, enrolment: int) -> HttpResponse:
                 texts=form.texts(),
                 photo_ids=form.photo_ids(),
             )
-        except certificate_workflow.WorkflowError as error:
+        except UserFacingError as error:
             return render(request, "certificates/_report_status.html", {"error": str(error)})
     return render(
         request, "certificates/_report_status.html", {"report": saved or existing, "saved": saved}
@@ -125,7 +126,7 @@ def report_submit(request: HttpRequest, enrolment: int) -> HttpResponse:
             certificate_workflow.report_transition(
                 report=existing, by=request.user, action=certificate_workflow.ReportAction.SUBMIT
             )
-        except certificate_workflow.WorkflowError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
             return redirect("certificates:report", enrolment=instance.pk)
         messages.success(request, _("Your final report is sent to the reviewers."))
@@ -168,7 +169,7 @@ def report_review(request: HttpRequest, report: int) -> HttpResponse:
                 action=action,
                 comment=form.cleaned_data["comment"],
             )
-        except certificate_workflow.WorkflowError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
             return redirect("certificates:report_review", report=instance.pk)
         messages.success(

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from activities.lookups import get_programme
 from activities.models import Location, StudyProgramme, in_language
 from cil.audit import events_for
+from cil.errors import UserFacingError
 from cil.workflow import actions_of
 from portfolio import workflow
 from portfolio.models import Entry, Evidence
@@ -123,7 +124,7 @@ def entry_review(request: HttpRequest, code: str, entry: int) -> HttpResponse:
                 action=action,
                 comment=request.POST.get("comment", ""),
             )
-        except workflow.WorkflowError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
             return redirect("certificates:entry_review", code=programme.code, entry=instance.pk)
         done = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +21,7 @@ from certificates.forms import (
     PresentationForm,
     RevokeForm,
 )
+from cil.errors import UserFacingError
 from cil.models import AuditEvent
 from cil.responses import confirm_page
 from portfolio.models import Enrolment
@@ -37,7 +39,7 @@ def request_activities(request: HttpRequest, enrolment: int) -> HttpResponse:
                 by=request.user,
                 action=certificate_workflow.StageAction.REQUEST_ACTIVITIES,
             )
-        except certificate_workflow.WorkflowError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -87,16 +89,29 @@ def student(request: HttpRequest, code: str, enrolment: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
-            _student_action(request, instance, action)
-        except certificate_workflow.WorkflowError as error:
+            invalid = _student_action(request, instance, action)
+        except UserFacingError as error:
             messages.error(request, str(error))
+        else:
+            if invalid:  # shown on the form, with what was typed
+                context = {**_student_context(request, programme, instance), **invalid}
+                return render(request, "certificates/student.html", context, status=400)
         return redirect("certificates:student", code=programme.code, enrolment=instance.pk)
     return render(
         request, "certificates/student.html", _student_context(request, programme, instance)
     )
 
 
-def _student_action(request: HttpRequest, enrolment: Enrolment, action: str) -> None:
+def _invalid(form: forms.Form, name: str, hint: str) -> dict[str, forms.Form]:
+    """The page's form ``name`` with its errors and a line saying what to do."""
+    form.add_error(None, hint)
+    return {name: form}
+
+
+def _student_action(
+    request: HttpRequest, enrolment: Enrolment, action: str
+) -> dict[str, forms.Form] | None:
+    """Make the chosen move; a form with mistakes comes back to be shown again."""
     A = certificate_workflow.StageAction
     if action in (A.CONFIRM_ACTIVITIES, A.DECLINE_ACTIVITIES):
         form = CommentForm(request.POST)
@@ -116,8 +131,8 @@ def _student_action(request: HttpRequest, enrolment: Enrolment, action: str) -> 
     elif action == "career_course":
         form = CareerCourseForm(request.POST)
         if not form.is_valid():
-            raise certificate_workflow.WorkflowError(
-                _("Give the date the career course was completed.")
+            return _invalid(
+                form, "career_form", _("Give the date the career course was completed.")
             )
         certificate_workflow.record_career_course(
             enrolment=enrolment, by=request.user, completed_on=form.cleaned_data["completed_on"]
@@ -126,7 +141,7 @@ def _student_action(request: HttpRequest, enrolment: Enrolment, action: str) -> 
     elif action == A.ISSUE_DIPLOMA:
         form = IssueForm(request.POST)
         if not form.is_valid():
-            raise certificate_workflow.WorkflowError(_("Choose the language of the diploma."))
+            return _invalid(form, "issue_form", _("Choose the language of the diploma."))
         certificate_workflow.advance(
             enrolment=enrolment,
             by=request.user,
@@ -137,7 +152,7 @@ def _student_action(request: HttpRequest, enrolment: Enrolment, action: str) -> 
     elif action == A.REVOKE_DIPLOMA:
         form = RevokeForm(request.POST)
         if not form.is_valid():
-            raise certificate_workflow.WorkflowError(_("Give the reason for revoking the diploma."))
+            return _invalid(form, "revoke_form", _("Give the reason for revoking the diploma."))
         certificate_workflow.advance(
             enrolment=enrolment, by=request.user, action=action, comment=form.cleaned_data["reason"]
         )
@@ -145,8 +160,8 @@ def _student_action(request: HttpRequest, enrolment: Enrolment, action: str) -> 
     elif action == A.RECORD_PRESENTATION:
         form = PresentationForm(request.POST)
         if not form.is_valid():
-            raise certificate_workflow.WorkflowError(
-                _("Give the date and the form of the presentation.")
+            return _invalid(
+                form, "presentation_form", _("Give the date and the form of the presentation.")
             )
         certificate_workflow.advance(
             enrolment=enrolment,
@@ -159,3 +174,4 @@ def _student_action(request: HttpRequest, enrolment: Enrolment, action: str) -> 
         messages.success(request, _("The presentation is recorded."))
     else:
         raise PermissionDenied
+    return None

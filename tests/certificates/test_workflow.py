@@ -231,3 +231,17 @@ def test_a_withdrawn_enrolment_offers_nothing_but_a_certified_one_can_be_revoked
     withdrawn.delete()
     certified = meeting_the_rules(personas, stage="certified", status="completed")
     assert list(workflow.moves_for(certified, personas.admin_p)) == ["revoke_diploma"]
+
+
+def test_a_form_with_mistakes_on_the_students_page_is_shown_again_with_what_to_do(
+    personas: Personas,
+) -> None:
+    enrolment = meeting_the_rules(personas, stage="activities_approved")
+    page = reverse("certificates:student", args=["nursing", enrolment.pk])
+    response = client_for(personas.admin_p).post(
+        page, {"action": "career_course", "completed_on": "not a date"}
+    )
+    assert response.status_code == 400
+    assert "Give the date the career course was completed." in response.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.career_course_on is None
