@@ -153,7 +153,7 @@ URL_RULES: dict[str, Rule] = {
     "certificates:report": SIGNED_IN,  # the student's own report only
     "certificates:report_autosave": SIGNED_IN,
     "certificates:report_submit": SIGNED_IN,
-    # Final reports: reviewers of the report's programme (looked up by is_programme_reviewer)
+    # Final reports: whoever decides on it by REPORT_TRANSITIONS (certificates decisions_for)
     "certificates:report_review": ANY_REVIEWER,
     "certificates:issue_diplomas": PROGRAMME_ADMIN,
     "certificates:batch": PROGRAMME_ADMIN,

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from activities.models import Activity, StudyProgramme
 from cil import audit
+from cil.errors import UserFacingError
 from cil.models import User
 from portfolio import uploads, workflow
 from portfolio.models import DiaryNote, Enrolment, Entry, Evidence, Reflection
@@ -42,7 +43,7 @@ ENTRY_FIELDS = (
 )
 
 
-class PortfolioError(Exception):
+class PortfolioError(UserFacingError):
     """A change that is not allowed now; the message is for the user."""
 
 
@@ -212,7 +213,7 @@ def submit_entry(*, entry: Entry, by: User) -> Entry:
     if problems:
         raise PortfolioError(" ".join(problems))
     try:
-        return workflow.transition(entry=entry, by=by, action=workflow.Action.SUBMIT)
+        return workflow.transition(entry=entry, by=by, action=workflow.EntryAction.SUBMIT)
     except workflow.WorkflowError as error:
         raise PortfolioError(str(error)) from error
 

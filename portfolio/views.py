@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from activities.lookups import get_programme
 from activities.models import StudyProgramme
 from cil import audit
+from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from cil.mail import undelivered
 from cil.responses import confirm_page, private_file
@@ -41,7 +42,7 @@ from portfolio.selectors import (
     progress_for,
     viewable_evidence,
 )
-from portfolio.uploads import LimitedTemporaryFileUploadHandler, UploadRejected
+from portfolio.uploads import LimitedTemporaryFileUploadHandler
 
 
 @require_GET
@@ -58,18 +59,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     for enrolment in active:
         entries = entries_overview(enrolment)
         progress = progress_for(enrolment, entries)
-        # The student may ask for final approval once the approved activities meet the rules.
-        can_request = (
-            enrolment.stage == Enrolment.Stage.ENROLLED and progress.approved.activities_complete
-        )
-        cards.append(
-            {
-                "enrolment": enrolment,
-                "entries": entries,
-                "progress": progress,
-                "can_request": can_request,
-            }
-        )
+        # Whether the student may ask for final approval is the certificate workflow's answer;
+        # the template asks it ({% may_move %}), as this app cannot import that one.
+        cards.append({"enrolment": enrolment, "entries": entries, "progress": progress})
     open_programmes = (
         StudyProgramme.objects.filter(signup_open=True)
         .exclude(pk__in=[e.programme_id for e in active])
@@ -101,7 +93,7 @@ def signup(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                 expected_term=form.cleaned_data["expected_term"],
                 expected_year=form.cleaned_data["expected_year"],
             )
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -122,7 +114,7 @@ def withdraw(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
             services.withdraw(
                 enrolment=instance, by=request.user, reason=form.cleaned_data["reason"]
             )
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("You have withdrawn. Your portfolio is kept, read-only."))
@@ -139,7 +131,7 @@ def entry_create(request: AuthenticatedHttpRequest, enrolment: int) -> HttpRespo
             entry = services.create_entry(
                 enrolment=instance, by=request.user, values=form.cleaned_data
             )
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -178,7 +170,7 @@ def entry_edit(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.update_entry(entry=instance, by=request.user, values=form.cleaned_data)
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Saved."))
@@ -198,7 +190,7 @@ def entry_delete(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.delete_entry(entry=instance, by=request.user)
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
             return redirect("portfolio:entry", entry=instance.pk)
         messages.success(request, _("The draft is deleted."))
@@ -219,7 +211,7 @@ def entry_submit(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.submit_entry(entry=instance, by=request.user)
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
             return redirect("portfolio:entry", entry=instance.pk)
         messages.success(request, _("Submitted. The certificate administrator will look at it."))
@@ -246,7 +238,7 @@ def reflection(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.save_reflection(entry=instance, by=request.user, answers=form.answers())
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Your reflection is saved."))
@@ -261,7 +253,7 @@ def note_add(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.add_note(entry=instance, by=request.user, **form.cleaned_data)
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("The note is added to your diary."))
@@ -277,7 +269,7 @@ def note_delete(request: AuthenticatedHttpRequest, note: int) -> HttpResponse:
     )
     try:
         services.delete_note(note=instance, by=request.user)
-    except services.PortfolioError as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     return redirect(reverse("portfolio:entry", args=[instance.entry_id]) + "#diary")
 
@@ -302,7 +294,7 @@ def evidence_add(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
             kind=form.cleaned_data["kind"],
             caption=form.cleaned_data["caption"],
         )
-    except (UploadRejected, services.PortfolioError) as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("“%(name)s” is uploaded.") % {"name": evidence.original_name})
@@ -318,7 +310,7 @@ def evidence_delete(request: AuthenticatedHttpRequest, evidence: int) -> HttpRes
     )
     try:
         services.delete_evidence(evidence=instance, by=request.user)
-    except services.PortfolioError as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("“%(name)s” is deleted.") % {"name": instance.original_name})

@@ -13,6 +13,7 @@ from activities.forms import MemberForm
 from activities.lookups import get_group_member, get_programme
 from activities.models import ProgrammeRole, StudyProgramme
 from activities.roles import is_central_staff, may_assign_roles
+from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 
 
@@ -59,7 +60,7 @@ def group_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                 role=form.cleaned_data["role"],
                 by=request.user,
             )
-        except services.ActivityError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -93,7 +94,7 @@ def group_remove(request: AuthenticatedHttpRequest, code: str, member: int) -> H
     instance = get_group_member(programme, member)
     try:
         services.remove_role(member=instance, by=request.user)
-    except services.ActivityError as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     else:
         messages.success(

@@ -35,6 +35,7 @@ from activities.models import (
     StudyProgramme,
 )
 from cil.audit import events_for
+from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from cil.responses import confirm_page
 
@@ -198,7 +199,7 @@ def _confirm_activity(
                 messages.success(
                     request, _("“%(title)s” is offered again.") % {"title": instance.title}
                 )
-        except services.ActivityError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         return back
     if archive:
@@ -273,7 +274,7 @@ def proposal(request: AuthenticatedHttpRequest, code: str, proposal: int) -> Htt
                 for_student_only=for_student,
                 comment=accept.cleaned_data["comment"],
             )
-        except services.ActivityError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             if for_student:
@@ -308,7 +309,7 @@ def proposal_decline(request: AuthenticatedHttpRequest, code: str, proposal: int
         services.decline_proposal(
             proposal=instance, by=request.user, reason=form.cleaned_data["reason"]
         )
-    except services.ActivityError as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -330,7 +331,7 @@ def other_catalogues(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
         activity = get_offerable_activity(programme, _int(request.POST.get("activity")))
         try:
             services.offer_activity(activity=activity, programme=programme, by=request.user)
-        except services.ActivityError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -369,7 +370,7 @@ def activity_unoffer(request: AuthenticatedHttpRequest, code: str, activity: int
     if request.method == "POST":
         try:
             services.stop_offering(activity=instance, programme=programme, by=request.user)
-        except services.ActivityError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(

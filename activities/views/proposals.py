@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from activities import services
 from activities.forms import ProposalForm
 from activities.lookups import get_programme, proposals_of
+from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 
 
@@ -25,7 +26,7 @@ def propose(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             services.propose_activity(
                 student=request.user, programme=programme, values=form.cleaned_data
             )
-        except services.ActivityError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
             return redirect("activities:programme", code=programme.code)
         messages.success(

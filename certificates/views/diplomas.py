@@ -29,14 +29,6 @@ from cil.responses import private_file
 from portfolio.models import Enrolment
 
 
-def _ready(enrolment: Enrolment) -> bool:
-    return (
-        enrolment.is_active
-        and enrolment.stage in (Enrolment.Stage.REPORT_APPROVED, Enrolment.Stage.PRESENTED)
-        and certificate_workflow.ready_for_diploma(enrolment) is None
-    )
-
-
 @require_GET
 def diploma_pdf(request: AuthenticatedHttpRequest, diploma: int) -> FileResponse:
     """The stored PDF, byte for byte as issued, for its holder and the programme administrators."""
@@ -82,7 +74,9 @@ def issue_diplomas(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
         )
         .select_related("student", "programme")
         .order_by("student__full_name")
-        if _ready(e)
+        if certificate_workflow.moves_for(e, request.user).allows(
+            certificate_workflow.StageAction.ISSUE_DIPLOMA
+        )
     ]
     form = IssueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -17,6 +17,7 @@ from certificates.forms import (
 )
 from certificates.models import Session, SessionSignup
 from cil import audit
+from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from portfolio.selectors import own_enrolment
 
@@ -79,7 +80,7 @@ def session_signup(request: AuthenticatedHttpRequest, enrolment: int, session: i
         certificate_workflow.sign_up_for_session(
             session=target, enrolment=instance, by=request.user
         )
-    except certificate_workflow.WorkflowError as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("You are signed up for %(session)s.") % {"session": target})
@@ -92,7 +93,7 @@ def session_cancel(request: AuthenticatedHttpRequest, enrolment: int, session: i
     signup = get_object_or_404(SessionSignup, session_id=session, enrolment=instance)
     try:
         certificate_workflow.cancel_session_signup(signup=signup, by=request.user)
-    except certificate_workflow.WorkflowError as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Your place is cancelled."))

@@ -223,7 +223,7 @@ def test_a_failed_rendering_stores_nothing(personas: Personas, monkeypatch) -> N
     def broken_audit(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("certificates.workflow.audit.record", broken_audit)
+    monkeypatch.setattr("cil.audit.record", broken_audit)
     with pytest.raises(RuntimeError):
         workflow.advance(enrolment=enrolment, by=personas.admin_p, action="issue_diploma")
     assert not Diploma.objects.exists()

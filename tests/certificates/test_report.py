@@ -256,3 +256,14 @@ def test_the_students_home_shows_the_report_status(personas: Personas, report: F
     workflow.report_transition(report=report, by=personas.student_a, action="submit")
     page = client_for(personas.student_a).get(reverse("portfolio:home")).content.decode()
     assert "Awaiting review" in page
+
+
+def test_who_decides_on_a_report_is_read_from_its_table(
+    personas: Personas, report: FinalReport
+) -> None:
+    reviewer_q = ProgrammeRoleFactory(programme=personas.programme_q, role="reviewer").user
+    deciding = {"approve", "return"}
+    assert workflow.decisions_for(report, personas.reviewer_p) == deciding
+    assert workflow.decisions_for(report, personas.superuser) == deciding
+    for user in (reviewer_q, personas.student_a, personas.admin_p, personas.central):
+        assert workflow.decisions_for(report, user) == set()
