@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.i18n import set_language as django_set_language
 
 from activities.models import StudyProgramme
 from activities.roles import roles_of
+from cil import accounts
 from cil.models import User
 
 
@@ -64,6 +68,34 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": {"database": database}},
         status=200 if healthy else 503,
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def undo_email_change(request: HttpRequest, key: str) -> HttpResponse:
+    """The link in the notice to the old address: a page that asks, and a POST that makes the
+    old address primary again and signs out every session (cil.accounts.undo_email_change)."""
+    try:
+        change = accounts.read_undo_key(key)
+        if request.method == "POST":
+            accounts.undo_email_change(key=key)
+            logout(request)  # this browser too, whoever was signed in here
+            messages.success(
+                request,
+                _(
+                    "%(email)s is your primary e-mail address again, and every session of "
+                    "your account is signed out. Choose a new password now."
+                )
+                % {"email": change["from"]},
+            )
+            return redirect("account_reset_password")
+    except accounts.UndoRefused:
+        change = None
+    return render(
+        request,
+        "account/email_undo.html",
+        {"change": change, "hours": settings.CIL_EMAIL_CHANGE_UNDO_HOURS},
     )
 
 

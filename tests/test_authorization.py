@@ -167,6 +167,8 @@ EXPECTED: dict[str, Expect] = {
     "account_change_password": SIGNED_IN_PAGE,
     "account_set_password": Expect.of(REDIRECT, anonymous=LOGIN),  # users have a password
     "account_email": SIGNED_IN_PAGE,
+    "account_email_undo": PUBLIC_PAGE,  # an unknown key says the link can no longer be used
+    "usersessions_list": SIGNED_IN_PAGE,
     "admin:login": Expect.of(OK, superuser=REDIRECT),
     "admin:logout": Expect.of(DENIED, anonymous=LOGIN, superuser=NOT_ALLOWED),
     # Without its query parameters the admin's autocomplete refuses everyone, staff included.

@@ -17,15 +17,17 @@ SIGNUP = {
 
 
 @pytest.mark.django_db
-def test_signup_needs_a_verified_email_before_login(client) -> None:
+def test_signup_needs_a_verified_email_before_login(client, settings) -> None:
     response = client.post("/accounts/signup/", {**SIGNUP, "email": "ingrid@uni.example"})
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
     user = User.objects.get(email="ingrid@uni.example")
     assert user.full_name == "Ingrid Kristiansen"
     assert len(mail.outbox) == 1
+    # Links in mail are built from SITE_URL (tests/cil/test_mail_links.py).
     link = re.search(
-        r"http://testserver(/accounts/confirm-email/[^/\s]+/)", str(mail.outbox[0].body)
+        rf"{re.escape(settings.SITE_URL)}(/accounts/confirm-email/[^/\s]+/)",
+        str(mail.outbox[0].body),
     )
     assert link, mail.outbox[0].body
 

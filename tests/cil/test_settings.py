@@ -52,3 +52,15 @@ def test_a_malformed_setting_fails_loudly_at_start() -> None:
 def test_models_and_migrations_agree() -> None:
     result = run_manage("makemigrations", "--check", "--dry-run", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_fails_while_site_url_is_the_development_default() -> None:
+    env = {k: v for k, v in PRODUCTION.items() if k != "SITE_URL"}
+    result = run_manage(
+        "check", "--deploy", **{**env, "DJANGO_CSRF_TRUSTED_ORIGINS": "https://cil.uni.example"}
+    )
+    assert result.returncode != 0
+    assert "cil.E010" in result.stderr + result.stdout
+    assert "SITE_URL" in result.stderr + result.stdout
+    # Without --deploy, development goes on as before.
+    assert run_manage("check", **env).returncode == 0
