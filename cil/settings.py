@@ -106,6 +106,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The default cache is a database table, shared by every server process (allauth's rate limits
 # live there); a deployment may point CACHE_URL at Redis or Memcached instead.
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://cil_cache")}
+# Django's own database cache counts (incr) by reading and writing back, so two requests at
+# once count as one; ours locks the row, which the public pages' rate limit relies on.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    CACHES["default"]["BACKEND"] = "cil.cache.DatabaseCache"
 
 # Background work (mail now; bulk diplomas later) goes through django-tasks. The default keeps
 # tasks in the database for `manage.py db_worker`, so no request waits for a mail server and
