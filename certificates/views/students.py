@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -123,7 +124,8 @@ def _student_action(request: HttpRequest, enrolment: Enrolment, action: str) -> 
         form = CareerCourseForm(request.POST)
         if not form.is_valid():
             raise certificate_workflow.WorkflowError(
-                _("Give the date the career course was completed.")
+                _first_error(form, "completed_on")
+                or _("Give the date the career course was completed.")
             )
         certificate_workflow.record_career_course(
             enrolment=enrolment, by=request.user, completed_on=form.cleaned_data["completed_on"]
@@ -152,7 +154,8 @@ def _student_action(request: HttpRequest, enrolment: Enrolment, action: str) -> 
         form = PresentationForm(request.POST)
         if not form.is_valid():
             raise certificate_workflow.WorkflowError(
-                _("Give the date and the form of the presentation.")
+                _first_error(form, "presented_on")
+                or _("Give the date and the form of the presentation.")
             )
         certificate_workflow.advance(
             enrolment=enrolment,
@@ -165,3 +168,9 @@ def _student_action(request: HttpRequest, enrolment: Enrolment, action: str) -> 
         messages.success(request, _("The presentation is recorded."))
     else:
         raise PermissionDenied
+
+
+def _first_error(form: forms.Form, field: str) -> str:
+    """The field's own message when it has one (a date in the future), for the message bar."""
+    errors = form.errors.get(field)
+    return str(errors[0]) if errors and form.data.get(field) else ""
