@@ -190,6 +190,14 @@ def advance(
     return locked
 
 
+def _why_not_active(enrolment: Enrolment) -> str:
+    if enrolment.status == Enrolment.Status.COMPLETED:
+        return _(
+            "The student already holds a valid diploma. To issue a corrected one, revoke it first."
+        )
+    return _("The student has withdrawn from the certificate.")
+
+
 def _advance(
     enrolment: Enrolment,
     by: User,
@@ -207,7 +215,7 @@ def _advance(
         actors = actors_of(by, locked)
         require_role(TRANSITIONS, action, actors)
         if not locked.is_active and action != Action.REVOKE_DIPLOMA:
-            raise WorkflowError(_("The student has withdrawn from the certificate."))
+            raise WorkflowError(_why_not_active(locked))
         move = choose_move(
             TRANSITIONS,
             state=locked.stage,
@@ -384,7 +392,7 @@ def report_transition(
         actors = actors_of(by, locked.enrolment)
         require_role(REPORT_TRANSITIONS, action, actors)
         if not locked.enrolment.is_active:
-            raise WorkflowError(_("The student has withdrawn from the certificate."))
+            raise WorkflowError(_why_not_active(locked.enrolment))
         comment = comment.strip()
         move = choose_move(
             REPORT_TRANSITIONS,
