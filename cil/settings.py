@@ -150,7 +150,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CIL] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # allauth has its own rate limits; django-axes does the account/IP lockout, so allauth's
 # login-failure limit is switched off to give one clear lockout message instead of two.
-ACCOUNT_RATE_LIMITS = {"login_failed": False}
+# Each address added is sent a mail naming the account, so an account manages (adds, resends
+# to) at most ten addresses a day.
+ACCOUNT_RATE_LIMITS = {"login_failed": False, "manage_email": "10/m/user,10/d/user"}
 # Sign-up can be limited to the institution's own e-mail domains, e.g. "oslomet.no,lu.se".
 CIL_SIGNUP_EMAIL_DOMAINS = [
     d.lower().lstrip("@") for d in env.list("CIL_SIGNUP_EMAIL_DOMAINS", default=[])
