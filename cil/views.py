@@ -8,7 +8,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.i18n import set_language as django_set_language
 
 from activities.models import StudyProgramme
@@ -17,7 +17,7 @@ from cil.policy import roles_of
 
 
 @login_not_required
-@require_GET
+@require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     """What the certificate is, for anyone, and the programmes that offer it."""
     programmes = StudyProgramme.objects.select_related("faculty").order_by("name_en")
@@ -34,7 +34,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Send a signed-in user to the home page of their main role."""
     roles = roles_of(request.user)
@@ -49,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and database readiness for load balancers: 200 when healthy, 503 when not."""
     try:

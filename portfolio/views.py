@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities.lookups import get_programme
 from activities.models import StudyProgramme
@@ -42,7 +42,7 @@ from portfolio.selectors import (
 from portfolio.uploads import LimitedTemporaryFileUploadHandler, UploadRejected
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The student's home: their enrolments with progress, or how to sign up."""
     enrolments = list(
@@ -87,7 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     form = SignupForm(request.POST or None)
@@ -111,7 +111,7 @@ def signup(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portfolio/signup.html", {"programme": programme, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request: HttpRequest, enrolment: int) -> HttpResponse:
     instance = own_enrolment(request.user, enrolment)
     form = WithdrawForm(request.POST or None)
@@ -128,7 +128,7 @@ def withdraw(request: HttpRequest, enrolment: int) -> HttpResponse:
     return render(request, "portfolio/withdraw.html", {"enrolment": instance, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_create(request: HttpRequest, enrolment: int) -> HttpResponse:
     instance = own_enrolment(request.user, enrolment)
     form = EntryForm(request.POST or None, enrolment=instance)
@@ -151,7 +151,7 @@ def entry_create(request: HttpRequest, enrolment: int) -> HttpResponse:
     return render(request, "portfolio/entry_form.html", {"enrolment": instance, "form": form})
 
 
-@require_GET
+@require_safe
 def entry(request: HttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     return render(
@@ -169,7 +169,7 @@ def entry(request: HttpRequest, entry: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_edit(request: HttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     form = EntryForm(request.POST or None, instance=instance, enrolment=instance.enrolment)
@@ -190,7 +190,7 @@ def entry_edit(request: HttpRequest, entry: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_delete(request: HttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     if request.method == "POST":
@@ -211,7 +211,7 @@ def entry_delete(request: HttpRequest, entry: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_submit(request: HttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     if request.method == "POST":
@@ -234,7 +234,7 @@ def entry_submit(request: HttpRequest, entry: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reflection(request: HttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     questions = services.reflection_questions(instance)
@@ -324,7 +324,7 @@ def evidence_delete(request: HttpRequest, evidence: int) -> HttpResponse:
     return redirect(reverse("portfolio:entry", args=[instance.entry_id]) + "#evidence")
 
 
-@require_GET
+@require_safe
 def evidence_file(request: HttpRequest, evidence: int) -> FileResponse:
     instance = viewable_evidence(request.user, evidence)
     # Photos show in the page. PDFs download, unless opened to read in the browser's own PDF
@@ -339,7 +339,7 @@ def evidence_file(request: HttpRequest, evidence: int) -> FileResponse:
     )
 
 
-@require_GET
+@require_safe
 def evidence_thumbnail(request: HttpRequest, evidence: int) -> FileResponse:
     instance = viewable_evidence(request.user, evidence)
     name = instance.thumbnail.name or (instance.file.name if instance.is_image else "")
@@ -354,7 +354,7 @@ def evidence_thumbnail(request: HttpRequest, evidence: int) -> FileResponse:
     )
 
 
-@require_GET
+@require_safe
 def export(request: HttpRequest, enrolment: int) -> FileResponse:
     """The whole portfolio as one ZIP: an offline HTML overview, the data as JSON, the files."""
     instance = own_enrolment(request.user, enrolment)
@@ -368,7 +368,7 @@ def export(request: HttpRequest, enrolment: int) -> FileResponse:
 STUDENTS_PAGE_SIZE = 50
 
 
-@require_GET
+@require_safe
 def programme_students(request: HttpRequest, code: str) -> HttpResponse:
     """The programme's sign-ups, newest first, with how far each has come."""
     programme = get_programme(code)

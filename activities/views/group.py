@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from activities import services
 from activities.forms import MemberForm
@@ -15,7 +15,7 @@ from activities.models import ProgrammeRole, StudyProgramme
 from cil.policy import is_central_staff
 
 
-@require_GET
+@require_safe
 def groups(request: HttpRequest) -> HttpResponse:
     """Every programme with the size of its group, for central staff."""
     programmes = (
@@ -24,7 +24,7 @@ def groups(request: HttpRequest) -> HttpResponse:
     return render(request, "activities/groups.html", {"programmes": programmes})
 
 
-@require_GET
+@require_safe
 def group(request: HttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     members = (

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities import services
 from activities.forms import (
@@ -38,7 +38,7 @@ from cil.audit import events_for
 from cil.responses import confirm_page
 
 
-@require_GET
+@require_safe
 def manage(request: HttpRequest) -> HttpResponse:
     """The certificate administrator's home: their programmes and what waits for them."""
     members = ProgrammeRole.objects.select_related("user").order_by("role", "user__full_name")
@@ -62,7 +62,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     return render(request, "activities/manage.html", {"programmes": programmes})
 
 
-@require_GET
+@require_safe
 def manage_programme(request: HttpRequest, code: str) -> HttpResponse:
     """One programme: rules, catalogue (current and archived) and waiting proposals."""
     programme = get_programme(code)
@@ -89,7 +89,7 @@ def manage_programme(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit_rules(request: HttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     form = RulesForm(request.POST or None, instance=StudyProgramme.objects.get(pk=programme.pk))
@@ -105,7 +105,7 @@ def edit_rules(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "activities/edit_rules.html", {"programme": programme, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit_questions(request: HttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     form = QuestionsForm.for_programme(programme, request.POST or None)
@@ -121,7 +121,7 @@ def edit_questions(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "activities/edit_questions.html", {"programme": programme, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit_page(request: HttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     page = ProgrammePage.objects.filter(programme=programme).first() or ProgrammePage(
@@ -135,7 +135,7 @@ def edit_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "activities/edit_page.html", {"programme": programme, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activity_create(request: HttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     form = ActivityForm(request.POST or None, programme=programme, user=request.user)
@@ -153,7 +153,7 @@ def activity_create(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "activities/activity_form.html", {"programme": programme, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activity_edit(request: HttpRequest, code: str, activity: int) -> HttpResponse:
     programme = get_programme(code)
     instance = get_owned_activity(programme, activity)
@@ -220,17 +220,17 @@ def _confirm_activity(
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activity_archive(request: HttpRequest, code: str, activity: int) -> HttpResponse:
     return _confirm_activity(request, code, activity, archive=True)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activity_restore(request: HttpRequest, code: str, activity: int) -> HttpResponse:
     return _confirm_activity(request, code, activity, archive=False)
 
 
-@require_GET
+@require_safe
 def proposals(request: HttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     decided = request.GET.get("show") == "decided"
@@ -248,7 +248,7 @@ def proposals(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def proposal(request: HttpRequest, code: str, proposal: int) -> HttpResponse:
     """See a proposal; accept it (into the catalogue or for the student) after completing it."""
     programme = get_programme(code)
@@ -320,7 +320,7 @@ def proposal_decline(request: HttpRequest, code: str, proposal: int) -> HttpResp
 OTHER_CATALOGUES_PAGE_SIZE = 25
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def other_catalogues(request: HttpRequest, code: str) -> HttpResponse:
     """Activities in other programmes' catalogues, to offer in this one too: an institution's
     international week, a language café run by another faculty."""
@@ -359,7 +359,7 @@ def other_catalogues(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activity_unoffer(request: HttpRequest, code: str, activity: int) -> HttpResponse:
     """Take another programme's activity out of this catalogue (it asks first)."""
     programme = get_programme(code)

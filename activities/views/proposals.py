@@ -6,14 +6,14 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from activities import services
 from activities.forms import ProposalForm
 from activities.lookups import get_programme, proposals_of
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def propose(request: HttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     # Proposals come from the programme's own students (the service checks it again).
@@ -40,6 +40,6 @@ def propose(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def my_proposals(request: HttpRequest) -> HttpResponse:
     return render(request, "activities/my_proposals.html", {"proposals": proposals_of(request)})

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from activities.lookups import get_programme
 from activities.models import StudyProgramme
@@ -34,7 +34,7 @@ def _ready(enrolment: Enrolment) -> bool:
     )
 
 
-@require_GET
+@require_safe
 def diploma_pdf(request: HttpRequest, diploma: int) -> FileResponse:
     """The stored PDF, byte for byte as issued, for its holder and the programme administrators."""
     instance = get_object_or_404(Diploma.objects.select_related("enrolment__programme"), pk=diploma)
@@ -51,7 +51,7 @@ def diploma_pdf(request: HttpRequest, diploma: int) -> FileResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 @ratelimit.per_minute(lambda: settings.CIL_VERIFY_RATE_PER_MINUTE, scope="verify")
 def verify(request: HttpRequest, verification: str) -> HttpResponse:
     """Anyone, an employer say, checks a diploma: only what the diploma itself says."""
@@ -66,7 +66,7 @@ def verify(request: HttpRequest, verification: str) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def issue_diplomas(request: HttpRequest, code: str) -> HttpResponse:
     """Issue diplomas for many students at once (a ceremony): the work runs in the background."""
     programme = get_programme(code)
@@ -108,7 +108,7 @@ def _batch(programme: StudyProgramme, pk: int) -> DiplomaBatch:
     return get_object_or_404(DiplomaBatch, pk=pk, programme=programme)
 
 
-@require_GET
+@require_safe
 def batch(request: HttpRequest, code: str, batch: int) -> HttpResponse:
     programme = get_programme(code)
     instance = _batch(programme, batch)

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from activities.lookups import get_programme
 from activities.models import StudyProgramme
@@ -41,7 +41,7 @@ def _scope_and_filter(
     return figures.Scope(programmes=programmes, year=year, term=term, key=key), form
 
 
-@require_GET
+@require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     """Central staff's dashboard: every programme, filterable by faculty, programme and year."""
     scope, form = _scope_and_filter(request, StudyProgramme.objects.all(), central=True)
@@ -58,7 +58,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def programme_figures(request: HttpRequest, code: str) -> HttpResponse:
     """A programme's dashboard for its administrators."""
     programme = get_programme(code)
@@ -115,14 +115,14 @@ def _export(
     return no_store(response)
 
 
-@require_GET
+@require_safe
 def overview_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     scope, _form = _scope_and_filter(request, StudyProgramme.objects.all(), central=True)
     # Central staff look at figures: their exports carry no names or e-mail addresses.
     return _export(kind, fmt, scope, personal=False, name="cil")
 
 
-@require_GET
+@require_safe
 def programme_export(request: HttpRequest, code: str, kind: str, fmt: str) -> HttpResponse:
     programme = get_programme(code)
     scope, _form = _scope_and_filter(
@@ -131,7 +131,7 @@ def programme_export(request: HttpRequest, code: str, kind: str, fmt: str) -> Ht
     return _export(kind, fmt, scope, personal=True, name=f"cil-{programme.code}")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def follow_up(request: HttpRequest, code: str) -> HttpResponse:
     """Students to follow up, with reminders by e-mail from the programme's own text."""
     programme = get_programme(code)

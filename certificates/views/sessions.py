@@ -21,7 +21,7 @@ from cil import audit
 from portfolio.selectors import own_enrolment
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sessions(request: HttpRequest, code: str) -> HttpResponse:
     """The programme's sessions (career course, presentations) and a form to schedule one."""
     programme = get_programme(code)
@@ -49,7 +49,7 @@ def sessions(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def session(request: HttpRequest, code: str, session: int) -> HttpResponse:
     """Who signed up; after the session, tick who came to record the step for each of them."""
     programme = get_programme(code)
