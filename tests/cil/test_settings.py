@@ -52,3 +52,14 @@ def test_a_malformed_setting_fails_loudly_at_start() -> None:
 def test_models_and_migrations_agree() -> None:
     result = run_manage("makemigrations", "--check", "--dry-run", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pages_switch_off_camera_microphone_geolocation_and_payment(client) -> None:
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    policy = {
+        part.strip().partition("=")[0]: part.strip().partition("=")[2]
+        for part in response["Permissions-Policy"].split(",")
+    }
+    for feature in ("camera", "microphone", "geolocation", "payment"):
+        assert policy[feature] == "()", feature
