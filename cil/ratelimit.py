@@ -1,7 +1,9 @@
 """A small fixed-window rate limit for public pages, kept in the shared cache.
 
 The shared cache (a database table by default) holds the counters, so the limit holds across
-server processes. Over the limit, the view answers 429 with a Retry-After header.
+server processes. Counting is ``add`` then ``incr``, both atomic in every shared cache the
+portal supports (for the database table, thanks to cil/cache.py), so simultaneous requests
+cannot slip past the limit. Over the limit, the view answers 429 with a Retry-After header.
 """
 
 from __future__ import annotations
@@ -63,9 +65,8 @@ def per_minute(
             cache.add(key, 0, timeout=90)
             try:
                 count = cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=90)
-                count = 1
+            except ValueError:  # evicted between add and incr: start again, still atomically
+                count = 1 if cache.add(key, 1, timeout=90) else cache.incr(key)
             if count > limit():
                 response = render(request, "429.html", status=429)
                 response["Retry-After"] = str(60 - int(now) % 60)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside everything that answers for a signed-in user, so it sees every such response.
     "cil.sessions.PrivateCacheMiddleware",
@@ -118,6 +119,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The default cache is a database table, shared by every server process (allauth's rate limits
 # live there); a deployment may point CACHE_URL at Redis or Memcached instead.
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://cil_cache")}
+# Django's own database cache counts (incr) by reading and writing back, so two requests at
+# once count as one; ours locks the row, which the public pages' rate limit relies on.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    CACHES["default"]["BACKEND"] = "cil.cache.DatabaseCache"
 
 # Background work (mail now; bulk diplomas later) goes through django-tasks. The default keeps
 # tasks in the database for `manage.py db_worker`, so no request waits for a mail server and
@@ -158,7 +163,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CIL] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # allauth has its own rate limits; django-axes does the account/IP lockout, so allauth's
 # login-failure limit is switched off to give one clear lockout message instead of two.
-ACCOUNT_RATE_LIMITS = {"login_failed": False}
+# Each address added is sent a mail naming the account, so an account manages (adds, resends
+# to) at most ten addresses a day.
+ACCOUNT_RATE_LIMITS = {"login_failed": False, "manage_email": "10/m/user,10/d/user"}
 # Sign-up can be limited to the institution's own e-mail domains, e.g. "oslomet.no,lu.se".
 CIL_SIGNUP_EMAIL_DOMAINS = [
     d.lower().lstrip("@") for d in env.list("CIL_SIGNUP_EMAIL_DOMAINS", default=[])
@@ -262,6 +269,14 @@ SECURE_PROXY_SSL_HEADER = (
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# The portal uses no camera, microphone, location or payment API (a phone's photo upload is a
+# file input, which needs none of them): no page, nor anything injected into one, may ask.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "camera": [],
+    "geolocation": [],
+    "microphone": [],
+    "payment": [],
+}
 
 # Strict, nonce-based Content Security Policy: no inline script or style without the nonce,
 # nothing from another origin.

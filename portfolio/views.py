@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities.lookups import get_programme
 from activities.models import StudyProgramme
@@ -45,7 +45,7 @@ from portfolio.selectors import (
 from portfolio.uploads import LimitedTemporaryFileUploadHandler
 
 
-@require_GET
+@require_safe
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The student's home: their enrolments with progress, or how to sign up."""
     enrolments = list(
@@ -81,7 +81,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     form = SignupForm(request.POST or None)
@@ -105,7 +105,7 @@ def signup(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return render(request, "portfolio/signup.html", {"programme": programme, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
     instance = own_enrolment(request.user, enrolment)
     form = WithdrawForm(request.POST or None)
@@ -122,7 +122,7 @@ def withdraw(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
     return render(request, "portfolio/withdraw.html", {"enrolment": instance, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_create(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
     instance = own_enrolment(request.user, enrolment)
     form = EntryForm(request.POST or None, enrolment=instance)
@@ -145,7 +145,7 @@ def entry_create(request: AuthenticatedHttpRequest, enrolment: int) -> HttpRespo
     return render(request, "portfolio/entry_form.html", {"enrolment": instance, "form": form})
 
 
-@require_GET
+@require_safe
 def entry(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     return render(
@@ -163,7 +163,7 @@ def entry(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_edit(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     form = EntryForm(request.POST or None, instance=instance, enrolment=instance.enrolment)
@@ -184,7 +184,7 @@ def entry_edit(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_delete(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     if request.method == "POST":
@@ -205,7 +205,7 @@ def entry_delete(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_submit(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     if request.method == "POST":
@@ -228,7 +228,7 @@ def entry_submit(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reflection(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     questions = services.reflection_questions(instance)
@@ -317,7 +317,7 @@ def evidence_delete(request: AuthenticatedHttpRequest, evidence: int) -> HttpRes
     return redirect(reverse("portfolio:entry", args=[instance.entry_id]) + "#evidence")
 
 
-@require_GET
+@require_safe
 def evidence_file(request: AuthenticatedHttpRequest, evidence: int) -> FileResponse:
     instance = viewable_evidence(request.user, evidence)
     # Photos show in the page. PDFs download, unless opened to read in the browser's own PDF
@@ -332,7 +332,7 @@ def evidence_file(request: AuthenticatedHttpRequest, evidence: int) -> FileRespo
     )
 
 
-@require_GET
+@require_safe
 def evidence_thumbnail(request: AuthenticatedHttpRequest, evidence: int) -> FileResponse:
     instance = viewable_evidence(request.user, evidence)
     name = instance.thumbnail.name or (instance.file.name if instance.is_image else "")
@@ -347,7 +347,7 @@ def evidence_thumbnail(request: AuthenticatedHttpRequest, evidence: int) -> File
     )
 
 
-@require_GET
+@require_safe
 def export(request: AuthenticatedHttpRequest, enrolment: int) -> FileResponse:
     """The whole portfolio as one ZIP: an offline HTML overview, the data as JSON, the files."""
     instance = own_enrolment(request.user, enrolment)
@@ -361,7 +361,7 @@ def export(request: AuthenticatedHttpRequest, enrolment: int) -> FileResponse:
 STUDENTS_PAGE_SIZE = 50
 
 
-@require_GET
+@require_safe
 def programme_students(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The programme's sign-ups, newest first, with how far each has come."""
     programme = get_programme(code)

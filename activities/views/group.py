@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from activities import services
 from activities.forms import MemberForm
@@ -17,7 +17,7 @@ from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 
 
-@require_GET
+@require_safe
 def groups(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every programme with the size of its group, for central staff."""
     programmes = (
@@ -26,7 +26,7 @@ def groups(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "activities/groups.html", {"programmes": programmes})
 
 
-@require_GET
+@require_safe
 def group(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     members = (

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities.models import StudyProgramme
 from certificates import workflow as certificate_workflow
@@ -26,7 +26,7 @@ from portfolio.models import Enrolment, Entry
 from portfolio.selectors import own_enrolment, student_entries
 
 
-@require_GET
+@require_safe
 def review_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The reviewer's home: final reports waiting in the programmes they review, oldest first."""
     programmes = list(StudyProgramme.objects.reviewed_by(request.user).distinct())
@@ -63,7 +63,7 @@ def _report_page(
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
     """The student's final report: the editor while it is a draft or returned, else read-only."""
     instance = own_enrolment(request.user, enrolment)
@@ -119,7 +119,7 @@ def report_autosave(request: AuthenticatedHttpRequest, enrolment: int) -> HttpRe
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_submit(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
     instance = own_enrolment(request.user, enrolment)
     existing = get_object_or_404(FinalReport, enrolment=instance)
@@ -155,7 +155,7 @@ def _reviewable_report(user: User, pk: int) -> FinalReport:
     return report
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_review(request: AuthenticatedHttpRequest, report: int) -> HttpResponse:
     """The reviewer reads the report with its activities and versions, then decides."""
     instance = _reviewable_report(request.user, report)

@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities.lookups import get_programme
 from activities.models import Location, StudyProgramme, in_language
@@ -70,7 +70,7 @@ class QueueRow:
     files: int
 
 
-@require_GET
+@require_safe
 def entry_queue(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Submitted activities of the programme's students, oldest first, a page at a time: a
     large programme has hundreds waiting at the start of a term."""
@@ -114,7 +114,7 @@ def entry_queue(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_review(request: AuthenticatedHttpRequest, code: str, entry: int) -> HttpResponse:
     """One submitted activity with its evidence, diary and reflection; approve, return, reject."""
     programme = get_programme(code)

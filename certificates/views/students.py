@@ -31,7 +31,7 @@ from portfolio.models import Enrolment
 from portfolio.selectors import own_enrolment, progress_for, student_entries
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_activities(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
     """The student asks for final approval of their set of activities."""
     instance = own_enrolment(request.user, enrolment)
@@ -84,7 +84,7 @@ def _student_context(
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def student(request: AuthenticatedHttpRequest, code: str, enrolment: int) -> HttpResponse:
     """One student of the programme: progress, entries, the audit trail, and the next moves."""
     programme = get_programme(code)

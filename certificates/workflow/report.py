@@ -20,7 +20,15 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from certificates.models import FinalReport, ReportVersion
-from certificates.workflow.stages import Actor, Stage, StageAction, actors_of, advance, notify_staff
+from certificates.workflow.stages import (
+    Actor,
+    Stage,
+    StageAction,
+    actors_of,
+    advance,
+    notify_staff,
+    why_not_active,
+)
 from cil import workflow as cil_workflow
 from cil.models import User
 from cil.workflow import Machine, Move, Moves, Step, WorkflowError, make_move
@@ -126,7 +134,7 @@ REPORT_TRANSITIONS: dict[tuple[str, ReportAction], Move] = {
 
 def _closed(report: FinalReport, action: ReportAction) -> str | None:
     if not report.enrolment.is_active:
-        return _("The student has withdrawn from the certificate.")
+        return why_not_active(report.enrolment)
     return None
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from activities.roles import is_programme_admin
@@ -93,8 +93,18 @@ def record_attendance(
     """Mark who came, and record the career course or the presentation for each of them.
 
     Returns how many were recorded and, for the others, why not (another programme's student,
-    already recorded ...). Each student is recorded in their own transaction.
+    already recorded ...). Each student is recorded in their own transaction. Nothing is
+    recorded before the session has started: a step counts once it has happened.
     """
+    if session.starts_at > timezone.now():
+        raise WorkflowError(
+            _("Attendance can be recorded once the session has started (%(starts)s).")
+            % {
+                "starts": formats.date_format(
+                    timezone.localtime(session.starts_at), "DATETIME_FORMAT"
+                )
+            }
+        )
     recorded, problems = 0, []
     signups = list(session.signups.select_related("enrolment__student", "enrolment__programme"))
     for signup in signups:

@@ -214,10 +214,19 @@ def actors_of(user: User, enrolment: Enrolment) -> set[Actor]:
     return actors
 
 
+def why_not_active(enrolment: Enrolment) -> str:
+    """Why nothing moves on an enrolment that is no longer active, in the actor's words."""
+    if enrolment.status == Enrolment.Status.COMPLETED:
+        return _(
+            "The student already holds a valid diploma. To issue a corrected one, revoke it first."
+        )
+    return _("The student has withdrawn from the certificate.")
+
+
 def _closed(enrolment: Enrolment, action: StageAction) -> str | None:
     # A completed (certified) enrolment is not active, yet its diploma can be revoked.
     if not enrolment.is_active and action != StageAction.REVOKE_DIPLOMA:
-        return _("The student has withdrawn from the certificate.")
+        return why_not_active(enrolment)
     return None
 
 

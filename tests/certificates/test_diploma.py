@@ -143,6 +143,16 @@ def test_abroad_optional_programme_without_presentation_goes_straight_to_the_dip
     assert Diploma.objects.filter(enrolment=enrolment).count() == 1
 
 
+def test_issuing_again_to_a_certified_student_says_why_not(personas: Personas) -> None:
+    enrolment = presented(personas)
+    workflow.advance(enrolment=enrolment, by=personas.admin_p, action="issue_diploma")
+    with pytest.raises(workflow.WorkflowError) as refused:
+        workflow.advance(enrolment=enrolment, by=personas.admin_p, action="issue_diploma")
+    assert "already holds a valid diploma" in str(refused.value)
+    assert "withdrawn" not in str(refused.value)
+    assert Diploma.objects.count() == 1
+
+
 def test_revoke_and_issue_a_corrected_diploma(personas: Personas, client: Client) -> None:
     enrolment = presented(personas)
     workflow.advance(enrolment=enrolment, by=personas.admin_p, action="issue_diploma")

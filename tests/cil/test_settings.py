@@ -64,3 +64,14 @@ def test_deploy_check_fails_while_site_url_is_the_development_default() -> None:
     assert "SITE_URL" in result.stderr + result.stdout
     # Without --deploy, development goes on as before.
     assert run_manage("check", **env).returncode == 0
+
+
+def test_pages_switch_off_camera_microphone_geolocation_and_payment(client) -> None:
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    policy = {
+        part.strip().partition("=")[0]: part.strip().partition("=")[2]
+        for part in response["Permissions-Policy"].split(",")
+    }
+    for feature in ("camera", "microphone", "geolocation", "payment"):
+        assert policy[feature] == "()", feature
