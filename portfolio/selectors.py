@@ -29,7 +29,6 @@ class StudentProgress:
     approved: Progress
     with_pending: Progress
     steps: list[Step]
-    next_step: str
 
     @property
     def approved_percent(self) -> int:
@@ -85,57 +84,9 @@ def progress_for(enrolment: Enrolment, entries: list[Entry]) -> StudentProgress:
     if rules.presentation_required:
         steps.append(Step(_("Final presentation"), enrolment.presented_on is not None))
     steps.append(Step(_("Diploma issued"), enrolment.stage == Stage.CERTIFIED))
-    return StudentProgress(done, hoped, steps, _next_step(enrolment, entries, done, hoped))
-
-
-def _next_step(enrolment: Enrolment, entries: list[Entry], done: Progress, hoped: Progress) -> str:
-    rules = enrolment.ruleset()
-    stage = enrolment.stage
-    if stage == Stage.CERTIFIED:
-        return _("Your diploma is issued. Congratulations!")
-    if stage == Stage.ACTIVITIES_REQUESTED:
-        return _(
-            "Wait for the certificate administrator to give final approval of your activities."
-        )
-    if stage == Stage.ACTIVITIES_APPROVED:
-        return _(
-            "Write your final report and submit it; academic staff of your programme then "
-            "review it. If they return it with comments, revise it and submit it again."
-        )
-    if stage in (Stage.REPORT_APPROVED, Stage.PRESENTED):
-        if rules.presentation_required and not enrolment.presented_on:
-            return _(
-                "Present your experience to fellow students: sign up for a presentation session."
-            )
-        if rules.career_course_required and not enrolment.career_course_on:
-            return _("Complete the CIL career course.")
-        return _("Everything is done: the certificate administrator will issue your diploma.")
-    # Still collecting activities.
-    editable = [e for e in entries if e.is_editable]
-    if not entries:
-        return _("Add your first activity to the portfolio.")
-    returned = [e for e in editable if e.status == Entry.Status.RETURNED]
-    if returned:
-        return _("Make the changes asked for in “%(title)s” and submit it again.") % {
-            "title": returned[0].activity.title
-        }
-    if done.activities_complete:
-        return _(
-            "Your activities meet the rules: ask the certificate administrator for final approval."
-        )
-    if not hoped.activities_complete:
-        missing = ", ".join(
-            s.message for s in hoped.shortfalls if s.code not in ("career_course", "presentation")
-        )
-        if editable:
-            return _("Finish and submit “%(title)s”. You still need: %(missing)s.") % {
-                "title": editable[0].activity.title,
-                "missing": missing,
-            }
-        return _("Take part in more activities. You still need: %(missing)s.") % {
-            "missing": missing
-        }
-    return _("Wait for the certificate administrator to approve your activities.")
+    # The next step also reads the final report, sessions and diplomas: the certificate layer
+    # derives it (certificates.next_step), from this progress.
+    return StudentProgress(done, hoped, steps)
 
 
 def student_entries(enrolment: Enrolment) -> list[Entry]:

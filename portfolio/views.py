@@ -148,6 +148,7 @@ def entry_create(request: AuthenticatedHttpRequest, enrolment: int) -> HttpRespo
 @require_safe
 def entry(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
+    questions = services.reflection_questions(instance)
     return render(
         request,
         "portfolio/entry.html",
@@ -155,7 +156,9 @@ def entry(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
             "entry": instance,
             "evidence": list(instance.evidence.all()),
             "notes": list(instance.notes.all()),
-            "questions": services.reflection_questions(instance),
+            "questions": questions,
+            # Once anything is written, the link edits it rather than starting it.
+            "reflection_started": any(q.get("answer", "").strip() for q in questions),
             "evidence_form": EvidenceForm(),
             "note_form": NoteForm(),
             "problems": services.submission_problems(instance) if instance.is_editable else [],

@@ -8,14 +8,16 @@ from django import template
 from django.utils import timezone
 
 from certificates.models import FinalReport, Session, SessionSignup
-from certificates.workflow import moves_for, session_wanted
+from certificates.next_step import NextStep, next_step_for
+from certificates.workflow import moves_for, places_closed, session_wanted
 
 register = template.Library()
 
 
 @register.inclusion_tag("certificates/_student_sessions.html")
 def student_sessions(enrolment: Any) -> dict[str, Any]:
-    """Upcoming sessions the student can sign up for, and those they have signed up for."""
+    """Upcoming sessions the student can sign up for, and those they have signed up for and
+    may still cancel (a session whose attendance is recorded is over for them)."""
     upcoming = list(
         Session.objects.filter(
             programmes=enrolment.programme, starts_at__gt=timezone.now()
@@ -29,7 +31,7 @@ def student_sessions(enrolment: Any) -> dict[str, Any]:
     rows = [
         {"session": s, "signed_up": s.pk in mine}
         for s in upcoming
-        if s.pk in mine or session_wanted(s, enrolment) is None
+        if places_closed(s) is None and (s.pk in mine or session_wanted(s, enrolment) is None)
     ]
     return {"enrolment": enrolment, "rows": rows}
 
@@ -46,3 +48,10 @@ def may_move(context: dict[str, Any], enrolment: Any, action: str) -> bool:
     """Whether the signed-in user may make this move of the enrolment now, condition included
     (the portfolio's home asks this rather than restating the stage machine)."""
     return moves_for(enrolment, context["user"]).allows(action)
+
+
+@register.simple_tag
+def next_step(enrolment: Any, entries: Any, progress: Any) -> NextStep:
+    """The next step on the way to the diploma (``.student`` and ``.staff`` wordings): the
+    portfolio's home asks this, as that app cannot import the certificate's models."""
+    return next_step_for(enrolment, entries, progress)

@@ -23,6 +23,7 @@ from certificates.forms import (
     PresentationForm,
     RevokeForm,
 )
+from certificates.next_step import next_step_for
 from cil import audit
 from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
@@ -65,11 +66,13 @@ def _student_context(
     request: AuthenticatedHttpRequest, programme: StudyProgramme, enrolment: Enrolment
 ) -> dict[str, Any]:
     entries = student_entries(enrolment)
+    progress = progress_for(enrolment, entries)
     return {
         "programme": programme,
         "enrolment": enrolment,
         "entries": entries,
-        "progress": progress_for(enrolment, entries),
+        "progress": progress,
+        "next_step": next_step_for(enrolment, entries, progress).staff,
         "moves": certificate_workflow.moves_for(enrolment, request.user),
         "career_course_open": certificate_workflow.career_course_wanted(enrolment) is None,
         "comment_form": CommentForm(),

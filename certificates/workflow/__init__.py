@@ -15,6 +15,7 @@ from certificates.workflow.report import (
 )
 from certificates.workflow.sessions import (
     cancel_session_signup,
+    places_closed,
     record_attendance,
     session_wanted,
     sign_up_for_session,
@@ -45,6 +46,7 @@ __all__ = [
     "career_course_wanted",
     "decisions_for",
     "moves_for",
+    "places_closed",
     "ready_for_diploma",
     "record_attendance",
     "record_career_course",

@@ -20,6 +20,19 @@ from cil.workflow import WorkflowError
 from portfolio.models import Enrolment
 
 
+def places_closed(session: Session) -> str | None:
+    """Why places at the session can no longer be taken or given back, or None while they can.
+
+    Once attendance is recorded the session is over for everyone signed up: who came is on
+    record, so nobody signs up or cancels afterwards.
+    """
+    if session.attendance_recorded_at is not None:
+        return _("Attendance at this session is recorded: places can no longer change.")
+    if session.starts_at <= timezone.now():
+        return _("This session has already started: places can no longer change.")
+    return None
+
+
 def session_wanted(session: Session, enrolment: Enrolment) -> str | None:
     """Why the student cannot sign up for the session, or None when they can."""
     rules = enrolment.ruleset()
@@ -47,9 +60,7 @@ def sign_up_for_session(*, session: Session, enrolment: Enrolment, by: User) -> 
     if enrolment.student_id != by.pk:
         raise PermissionDenied
     locked = Session.objects.select_for_update().get(pk=session.pk)  # capacity under concurrency
-    if locked.starts_at <= timezone.now():
-        raise WorkflowError(_("This session has already started."))
-    if problem := session_wanted(locked, enrolment):
+    if problem := places_closed(locked) or session_wanted(locked, enrolment):
         raise WorkflowError(problem)
     if SessionSignup.objects.filter(session=locked, enrolment=enrolment).exists():
         raise WorkflowError(_("You are already signed up for this session."))
@@ -75,8 +86,8 @@ def cancel_session_signup(*, signup: SessionSignup, by: User) -> None:
     )
     if locked.enrolment.student_id != by.pk:
         raise PermissionDenied
-    if locked.session.starts_at <= timezone.now():
-        raise WorkflowError(_("The session has started; it is too late to cancel."))
+    if problem := places_closed(locked.session):
+        raise WorkflowError(problem)
     locked.delete()
     audit.record(
         actor=by,

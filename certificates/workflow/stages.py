@@ -198,7 +198,11 @@ TRANSITIONS: dict[tuple[str, StageAction], Move] = {
     (Stage.REPORT_APPROVED, StageAction.ISSUE_DIPLOMA): _ISSUE,
     (Stage.PRESENTED, StageAction.ISSUE_DIPLOMA): _ISSUE,
     (Stage.CERTIFIED, StageAction.REVOKE_DIPLOMA): Move(
-        _stage_before_diploma, Actor.ADMINISTRATOR, needs_comment=True, record=_revoked
+        _stage_before_diploma,
+        Actor.ADMINISTRATOR,
+        needs_comment=True,
+        record=_revoked,
+        mail="certificates/mail/diploma_revoked",
     ),
 }
 

@@ -176,6 +176,25 @@ def test_revoke_and_issue_a_corrected_diploma(personas: Personas, client: Client
     )
 
 
+def test_the_student_is_mailed_the_revocation_and_its_reason(
+    personas: Personas, mailoutbox, committed
+) -> None:
+    enrolment = presented(personas)
+    workflow.advance(enrolment=enrolment, by=personas.admin_p, action="issue_diploma")
+    mailoutbox.clear()
+    with committed():
+        workflow.advance(
+            enrolment=enrolment,
+            by=personas.admin_p,
+            action="revoke_diploma",
+            comment="Name misspelt.",
+        )
+    [mail] = mailoutbox
+    assert mail.to == [personas.student_a.email]
+    assert "revoked" in mail.subject
+    assert "Name misspelt." in mail.body and "/portfolio/" in mail.body
+
+
 def test_verification_shows_only_what_the_diploma_says(personas: Personas, client: Client) -> None:
     personas.student_a.full_name = "Ada Lovelace Hansen"
     personas.student_a.save()

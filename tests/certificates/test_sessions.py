@@ -221,3 +221,34 @@ def test_a_presentation_or_career_course_cannot_be_dated_in_the_future(
     assert "cannot be in the future" in response.content.decode()
     enrolment.refresh_from_db()
     assert (enrolment.presented_on, enrolment.career_course_on) == (None, None)
+
+
+def test_a_recorded_attendance_ends_signing_up_and_cancelling(personas: Personas) -> None:
+    enrolment = EnrolmentFactory(
+        student=personas.student_a, programme=personas.programme_p, stage="report_approved"
+    )
+    other = EnrolmentFactory(
+        student=personas.student_b, programme=personas.programme_p, stage="report_approved"
+    )
+    session = make_session(personas.programme_p, kind="ceremony")
+    signup = workflow.sign_up_for_session(
+        session=session, enrolment=enrolment, by=personas.student_a
+    )
+    # Attendance recorded while the session is still ahead (as was possible) or after it.
+    Session.objects.filter(pk=session.pk).update(attendance_recorded_at=timezone.now())
+    SessionSignup.objects.filter(pk=signup.pk).update(attended=False)
+    with pytest.raises(workflow.WorkflowError, match="Attendance at this session is recorded"):
+        workflow.cancel_session_signup(signup=signup, by=personas.student_a)
+    with pytest.raises(workflow.WorkflowError, match="Attendance at this session is recorded"):
+        workflow.sign_up_for_session(session=session, enrolment=other, by=personas.student_b)
+    assert SessionSignup.objects.filter(pk=signup.pk).exists()
+    client = client_for(personas.student_a)
+    response = client.post(reverse("certificates:session_cancel", args=[enrolment.pk, session.pk]))
+    assert response.status_code == 302
+    assert SessionSignup.objects.filter(pk=signup.pk).exists()
+    home = client.get(reverse("portfolio:home")).content.decode()
+    assert "Cancel my place" not in home and "Sign me up" not in home
+    assert (
+        "Sign me up"
+        not in client_for(personas.student_b).get(reverse("portfolio:home")).content.decode()
+    )

@@ -36,6 +36,7 @@ TEXT = {
         "note": "Note",
         "add_note": "Add the note",
         "write": "Write the reflection",
+        "edit": "Edit the reflection",
         "save_reflection": "Save the reflection",
         "submit": "Submit for approval",
         "submitted": "Submitted.",
@@ -62,6 +63,7 @@ TEXT = {
         "note": "Notat",
         "add_note": "Legg til notatet",
         "write": "Skriv refleksjonen",
+        "edit": "Rediger refleksjonen",
         "save_reflection": "Lagre refleksjonen",
         "submit": "Send til godkjenning",
         "submitted": "Sendt.",
@@ -148,6 +150,9 @@ def test_student_documents_an_activity_on_a_phone(
     boxes.nth(1).fill("I will listen for what a patient means, not only what they say.")
     page.get_by_role("button", name=t["save_reflection"]).click()
     phone.check()
+    # Written now: the link edits it.
+    expect(page.get_by_role("link", name=t["edit"])).to_be_visible()
+    expect(page.get_by_role("link", name=t["write"])).to_have_count(0)
 
     page.get_by_role("link", name=t["submit"]).click()
     phone.check()

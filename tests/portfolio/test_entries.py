@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections, transaction
 from django.urls import reverse
 
+from certificates.next_step import next_step_for
 from portfolio import services
 from portfolio.models import Entry, Reflection
 from portfolio.selectors import progress_for, student_entries
@@ -137,6 +138,16 @@ def test_reflection_keeps_a_copy_of_the_questions(personas: Personas, enrolment)
     assert len(services.reflection_questions(entry)) == 2
 
 
+def test_the_reflection_link_says_edit_once_it_is_written(personas: Personas, enrolment) -> None:
+    entry = EntryFactory(enrolment=enrolment)
+    client = client_for(personas.student_a)
+    page = client.get(reverse("portfolio:entry", args=[entry.pk])).content.decode()
+    assert "Write the reflection" in page and "Edit the reflection" not in page
+    services.save_reflection(entry=entry, by=personas.student_a, answers=["A", ""])
+    page = client.get(reverse("portfolio:entry", args=[entry.pk])).content.decode()
+    assert "Edit the reflection" in page and "Write the reflection" not in page
+
+
 def test_submitting_needs_evidence_and_a_full_reflection(personas: Personas, enrolment) -> None:
     entry = EntryFactory(enrolment=enrolment)
     with pytest.raises(services.PortfolioError) as error:
@@ -240,7 +251,8 @@ def test_progress_counts_approved_entries_and_shows_pending_ones(
         0,
     )
     assert progress.approved_percent == 33 and progress.pending_percent == 34
-    assert "Take part in more activities" in progress.next_step
+    step = next_step_for(enrolment, student_entries(enrolment), progress)
+    assert "Take part in more activities" in step.student.text
     assert [s.done for s in progress.steps][:2] == [True, False]
 
 
