@@ -42,8 +42,8 @@ class StudentProgress:
 
     @property
     def partial(self) -> list[ActivityProgress]:
-        """Activities approved or awaiting approval that do not count yet: too few engagements."""
-        return [a for a in self.with_pending.activities if not a.counted]
+        """Approved activities that do not count yet: too few of their engagements approved."""
+        return [a for a in self.approved.activities if not a.counted]
 
 
 def engagements(enrolment: Enrolment, entries: list[Entry]) -> dict[int, ActivityProgress]:
