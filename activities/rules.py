@@ -25,8 +25,10 @@ PRESENTATION = "presentation"
 _SIZE_RULE = ngettext_lazy(
     "At least %(n)d activity of size %(size)s.", "At least %(n)d activities of size %(size)s.", "n"
 )
-_SUBSTITUTION_RULE = _(
-    "%(count)d activities of size %(size)s can replace one of size %(replaces)s."
+_SUBSTITUTION_RULE = ngettext_lazy(
+    "%(count)d activity of size %(size)s can replace one of size %(replaces)s.",
+    "%(count)d activities of size %(size)s can replace one of size %(replaces)s.",
+    "count",
 )
 _MISSING = {  # keyed by shortfall code, or its prefix before ":"
     "activities": ngettext_lazy("%(n)d more activity", "%(n)d more activities", "n"),

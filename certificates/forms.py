@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from activities.models import Faculty, StudyProgramme
 from certificates.models import Diploma, FinalReport, ReminderTemplate, Session
@@ -211,10 +212,15 @@ class ReminderTemplateForm(forms.ModelForm[ReminderTemplate]):
         }
 
 
+def _month_choices() -> list[tuple[int, str]]:
+    # A callable, so the labels are made in the language of each request, not at import.
+    return [(n, ngettext("%(n)d month", "%(n)d months", n) % {"n": n}) for n in (1, 2, 3, 6, 12)]
+
+
 class FollowUpFilter(forms.Form):
     months = forms.TypedChoiceField(
         label=_("Nothing new for"),
         coerce=int,
         initial=3,
-        choices=[(n, _("%(n)d months") % {"n": n}) for n in (1, 2, 3, 6, 12)],
+        choices=_month_choices,
     )

@@ -77,7 +77,9 @@ ACTION_LABELS = {
     "enrolment.request_activities": _("asked for final approval of the activities"),
     "enrolment.confirm_activities": _("activities given final approval"),
     "enrolment.decline_activities": _("final approval of the activities declined"),
-    "enrolment.approve_report": _("final report approved"),
+    # Written with "report.approve" by the same approval: the stage that follows, not the
+    # approval again, so one approval reads once in a history.
+    "enrolment.approve_report": _("ready for the last steps towards the diploma"),
     "enrolment.record_presentation": _("final presentation recorded"),
     "enrolment.issue_diploma": _("diploma issued"),
     "enrolment.revoke_diploma": _("diploma revoked"),

@@ -76,7 +76,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_not_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def undo_email_change(request: HttpRequest, key: str) -> HttpResponse:
     """The link in the notice to the old address: a page that asks, and a POST that makes the
     old address primary again and signs out every session (cil.accounts.undo_email_change)."""

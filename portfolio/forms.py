@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from activities.models import Activity
+from portfolio import terms
 from portfolio.models import Enrolment, Entry, Evidence
 from portfolio.uploads import FILE_PICKER_ACCEPT, file_help_text
 
@@ -37,10 +40,24 @@ class SignupForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        year = timezone.localdate().year
+        self.today = timezone.localdate()
         cast(forms.ChoiceField, self.fields["expected_year"]).choices = [
-            (y, str(y)) for y in range(year, year + 7)
+            (y, str(y)) for y in terms.offered_years(self.today)
         ]
+        term, year = terms.default_completion(self.today)
+        self.fields["expected_term"].initial = term
+        self.fields["expected_year"].initial = year
+
+    def clean(self) -> dict[str, Any]:
+        data = cast("dict[str, Any]", super().clean())  # Django's clean() returns cleaned_data
+        term, year = data.get("expected_term"), data.get("expected_year")
+        if term and year and terms.is_over(term, year, today=self.today):
+            self.add_error(
+                "expected_term",
+                _("%(term)s %(year)d is already over: choose a term that has not ended.")
+                % {"term": capfirst(Enrolment.Term(term).label), "year": year},
+            )
+        return data
 
 
 class WithdrawForm(forms.Form):
@@ -85,9 +102,44 @@ class EntryForm(forms.ModelForm[Entry]):
 
     def __init__(self, *args: Any, enrolment: Enrolment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(ActivityChoiceField, self.fields["activity"]).queryset = Activity.objects.available_to(
-            enrolment.student, enrolment.programme
-        ).order_by("location", "title_en")
+        available = Activity.objects.available_to(enrolment.student, enrolment.programme)
+        cast(ActivityChoiceField, self.fields["activity"]).queryset = available.order_by(
+            "location", "title_en"
+        )
+        self.fields["engagements"].help_text = self._engagements_hint(available)
+
+    def _engagements_hint(self, available: QuerySet[Activity]) -> str:
+        """Near the engagements field: how many make one activity, for the activity chosen
+        (editing, or a form sent back) or else for each activity that needs more than one."""
+        several = {a.pk: a for a in available.filter(engagements_required__gt=1)}
+        chosen = self.data.get("activity") if self.is_bound else self.instance.activity_id
+        try:
+            activity = several.get(int(chosen)) if chosen else None
+        except (TypeError, ValueError):
+            activity = None
+        if activity is not None:
+            return ngettext(
+                "“%(title)s”: %(n)d engagement makes one activity. Enter how many this entry "
+                "records; it counts once %(n)d are approved.",
+                "“%(title)s”: %(n)d engagements make one activity. Enter how many this entry "
+                "records; it counts once %(n)d are approved.",
+                activity.engagements_required,
+            ) % {"title": activity.title, "n": activity.engagements_required}
+        hint = str(_("How many times you took part, e.g. 2 of the 3 guest lectures."))
+        if several:
+            counts = "; ".join(
+                ngettext(
+                    "“%(title)s”: %(n)d engagement",
+                    "“%(title)s”: %(n)d engagements",
+                    a.engagements_required,
+                )
+                % {"title": a.title, "n": a.engagements_required}
+                for a in sorted(several.values(), key=lambda a: a.title)
+            )
+            hint += " " + str(_("Some activities count only after several: %(list)s.")) % {
+                "list": counts
+            }
+        return hint
 
     def clean(self) -> dict[str, Any]:
         data = cast("dict[str, Any]", super().clean())  # Django's clean() returns cleaned_data

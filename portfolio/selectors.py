@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from activities.models import StudyProgramme
 from activities.roles import is_programme_admin, is_programme_reviewer
-from activities.rules import Progress, evaluate
+from activities.rules import ActivityProgress, Progress, evaluate
 from cil.models import User
 from portfolio.models import Enrolment, Entry, Evidence
 
@@ -38,6 +38,45 @@ class StudentProgress:
     def pending_percent(self) -> int:
         """The extra share the entries awaiting approval would add."""
         return max(0, round(self.with_pending.fraction * 100) - self.approved_percent)
+
+    @property
+    def partial(self) -> list[ActivityProgress]:
+        """Approved activities that do not count yet: too few of their engagements approved."""
+        return [a for a in self.approved.activities if not a.counted]
+
+
+def engagements(enrolment: Enrolment, entries: list[Entry]) -> dict[int, ActivityProgress]:
+    """Each activity's engagements recorded in the portfolio (every entry not rejected), by
+    activity id: what "1 of 3" on the student's pages says. ``entries`` with their activities."""
+    recorded = [e.as_completed() for e in entries if e.status != Entry.Status.REJECTED]
+    return {int(a.activity_key): a for a in evaluate(enrolment.ruleset(), recorded).activities}
+
+
+def queue_engagements(rows: list[tuple[int, int, int]]) -> dict[int, ActivityProgress]:
+    """For rows of a review queue, ``(entry id, enrolment id, activity id)`` of activities that
+    need more than one engagement: by entry id, that activity's engagements in the student's
+    portfolio, approved or awaiting approval. One query for the whole page."""
+    wanted = {(enrolment_id, activity_id) for _, enrolment_id, activity_id in rows}
+    if not wanted:
+        return {}
+    related = Entry.objects.filter(
+        enrolment_id__in={pair[0] for pair in wanted},
+        activity_id__in={pair[1] for pair in wanted},
+        status__in=[Entry.Status.APPROVED, Entry.Status.SUBMITTED],
+    ).select_related("activity", "enrolment")
+    by_enrolment: dict[int, list[Entry]] = {}
+    for entry in related:
+        if (entry.enrolment_id, entry.activity_id) in wanted:
+            by_enrolment.setdefault(entry.enrolment_id, []).append(entry)
+    found: dict[tuple[int, int], ActivityProgress] = {}
+    for enrolment_id, own in by_enrolment.items():
+        progress = evaluate(own[0].enrolment.ruleset(), [e.as_completed() for e in own])
+        found.update({(enrolment_id, int(a.activity_key)): a for a in progress.activities})
+    return {
+        pk: found[(enrolment_id, activity_id)]
+        for pk, enrolment_id, activity_id in rows
+        if (enrolment_id, activity_id) in found
+    }
 
 
 Stage = Enrolment.Stage

@@ -35,6 +35,7 @@ from portfolio.forms import (
 )
 from portfolio.models import DiaryNote, Enrolment, Evidence
 from portfolio.selectors import (
+    engagements,
     entries_overview,
     own_enrolment,
     own_entry,
@@ -149,11 +150,16 @@ def entry_create(request: AuthenticatedHttpRequest, enrolment: int) -> HttpRespo
 def entry(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     questions = services.reflection_questions(instance)
+    so_far = None
+    if instance.activity.engagements_required > 1:
+        recorded = list(instance.enrolment.entries.select_related("activity"))
+        so_far = engagements(instance.enrolment, recorded).get(instance.activity_id)
     return render(
         request,
         "portfolio/entry.html",
         {
             "entry": instance,
+            "engagements": so_far,
             "evidence": list(instance.evidence.all()),
             "notes": list(instance.notes.all()),
             "questions": questions,

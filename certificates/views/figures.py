@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from activities.lookups import get_programme
@@ -163,11 +164,21 @@ def follow_up(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                 programme=programme, enrolment_ids=ids, by=request.user
             )
             if sent:
-                messages.success(request, _("Reminder sent to %(n)d students.") % {"n": sent})
+                messages.success(
+                    request,
+                    ngettext(
+                        "Reminder sent to %(n)d student.", "Reminder sent to %(n)d students.", sent
+                    )
+                    % {"n": sent},
+                )
             if refused:
                 messages.error(
                     request,
-                    _("%(n)d students were already reminded today and were not sent another.")
+                    ngettext(
+                        "%(n)d student was already reminded today and was not sent another.",
+                        "%(n)d students were already reminded today and were not sent another.",
+                        refused,
+                    )
                     % {"n": refused},
                 )
         return redirect(

@@ -21,16 +21,19 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities.lookups import get_programme
 from activities.models import Location, StudyProgramme, in_language
+from activities.rules import ActivityProgress
 from cil.audit import events_for
 from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from cil.workflow import actions_of
 from portfolio import workflow
 from portfolio.models import Entry, Evidence
+from portfolio.selectors import queue_engagements
 from portfolio.services import reflection_questions
 
 
@@ -68,6 +71,8 @@ class QueueRow:
     where: StrOrPromise
     submitted: str
     files: int
+    # Of an activity that needs several engagements: how many the student has so far.
+    engagements: ActivityProgress | None = None
 
 
 @require_safe
@@ -85,6 +90,9 @@ def entry_queue(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             "activity__title_nb",
             "activity__location",
             "enrolment__student__full_name",
+            "enrolment_id",
+            "activity_id",
+            "activity__engagements_required",
             files=_evidence_count(),
         )
     )
@@ -95,6 +103,13 @@ def entry_queue(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     locations = dict(Location.choices)
     # entry_review is "<the queue's address><entry>/": one reverse() instead of one a row.
     queue_url = reverse("certificates:entry_queue", args=[programme.code])
+    engagements = queue_engagements(
+        [
+            (row["pk"], row["enrolment_id"], row["activity_id"])
+            for row in page.object_list
+            if row["activity__engagements_required"] > 1
+        ]
+    )
     page.object_list = [
         QueueRow(
             pk=row["pk"],
@@ -104,6 +119,7 @@ def entry_queue(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             where=capfirst(locations[row["activity__location"]]),
             submitted=date_format(localtime(row["submitted_at"]), "SHORT_DATE_FORMAT"),
             files=row["files"],
+            engagements=engagements.get(row["pk"]),
         )
         for row in page.object_list
     ]
@@ -169,9 +185,19 @@ def entry_approve_many(request: AuthenticatedHttpRequest, code: str) -> HttpResp
         messages.error(request, _("Tick the activities to approve."))
         return redirect("certificates:entry_queue", code=programme.code)
     approved, skipped = workflow.approve_many(entries=entries, by=request.user)
-    messages.success(request, _("%(n)d approved.") % {"n": approved})
+    messages.success(
+        request,
+        ngettext("%(n)d activity approved.", "%(n)d activities approved.", approved)
+        % {"n": approved},
+    )
     if skipped:
         messages.warning(
-            request, _("%(n)d had already been decided and were left as they are.") % {"n": skipped}
+            request,
+            ngettext(
+                "%(n)d activity had already been decided and was left as it is.",
+                "%(n)d activities had already been decided and were left as they are.",
+                skipped,
+            )
+            % {"n": skipped},
         )
     return redirect("certificates:entry_queue", code=programme.code)

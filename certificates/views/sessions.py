@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from activities.lookups import get_programme
@@ -65,7 +66,15 @@ def session(request: AuthenticatedHttpRequest, code: str, session: int) -> HttpR
         except certificate_workflow.WorkflowError as error:
             messages.error(request, str(error))
             return redirect("certificates:session", code=programme.code, session=instance.pk)
-        messages.success(request, _("Attendance recorded: %(n)d students.") % {"n": recorded})
+        messages.success(
+            request,
+            ngettext(
+                "Attendance recorded: %(n)d student.",
+                "Attendance recorded: %(n)d students.",
+                recorded,
+            )
+            % {"n": recorded},
+        )
         for problem in problems:
             messages.warning(request, problem)
         return redirect("certificates:session", code=programme.code, session=instance.pk)

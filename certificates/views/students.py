@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from activities.lookups import get_programme
@@ -28,7 +29,7 @@ from cil import audit
 from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from cil.responses import confirm_page
-from portfolio.models import Enrolment
+from portfolio.models import Enrolment, Entry
 from portfolio.selectors import own_enrolment, progress_for, student_entries
 
 
@@ -50,13 +51,24 @@ def request_activities(request: AuthenticatedHttpRequest, enrolment: int) -> Htt
                 request, _("Sent. The certificate administrator will look at your activities.")
             )
         return redirect("portfolio:home")
+    explanation = _(
+        "The certificate administrator checks that your approved activities meet the "
+        "programme's rules and confirms that you can write your final report."
+    )
+    waiting = [
+        f"“{e.activity.title}”"
+        for e in instance.entries.filter(status=Entry.Status.SUBMITTED).select_related("activity")
+    ]
+    if waiting:
+        explanation += " " + ngettext(
+            "%(titles)s is still waiting for approval: only approved activities are looked at.",
+            "%(titles)s are still waiting for approval: only approved activities are looked at.",
+            len(waiting),
+        ) % {"titles": ", ".join(waiting)}
     return confirm_page(
         request,
         question=_("Ask for final approval of your activities?"),
-        explanation=_(
-            "The certificate administrator checks that your approved activities meet the "
-            "programme's rules and confirms that you can write your final report."
-        ),
+        explanation=explanation,
         button=_("Ask for final approval"),
         cancel_url=reverse("portfolio:home"),
     )

@@ -18,6 +18,7 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from certificates.models import FinalReport, ReportVersion
 from certificates.workflow.stages import (
@@ -50,9 +51,12 @@ def _words_in_range(report: FinalReport) -> str | None:
     words = report.word_count
     if rules.report_min_words <= words <= rules.report_max_words:
         return None
-    return _(
+    return ngettext(
+        "Your report has %(words)d word; it must have between %(min)d and %(max)d. "
+        "The summary and the sections count, the headings do not.",
         "Your report has %(words)d words; it must have between %(min)d and %(max)d. "
-        "The summary and the sections count, the headings do not."
+        "The summary and the sections count, the headings do not.",
+        words,
     ) % {"words": words, "min": rules.report_min_words, "max": rules.report_max_words}
 
 
