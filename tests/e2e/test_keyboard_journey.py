@@ -71,7 +71,8 @@ TEXT = {
 }
 
 # What a sighted keyboard user sees of the focused element: what it is, its name (its label,
-# or its text), and whether anything marks it as focused (an outline or a focus ring).
+# or its text), and how strongly its focus indicator (the outline, else the focus ring) stands
+# out from what surrounds it (WCAG contrast ratio, its colour blended over the background).
 FOCUSED = """() => {
   const el = document.activeElement;
   if (!el || el === document.body || el === document.documentElement) return null;
@@ -79,6 +80,33 @@ FOCUSED = """() => {
   const box = el.getBoundingClientRect();
   const label = el.labels && el.labels.length ? el.labels[0].textContent : "";
   const name = el.getAttribute("aria-label") || label || el.textContent || "";
+  const rgba = (text) => {
+    const m = /rgba?\\(([^)]+)\\)/.exec(text || "");
+    if (!m) return null;
+    const [r, g, b, a = 1] = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+    return [r, g, b, a];
+  };
+  let background = [255, 255, 255];
+  for (let e = el.parentElement; e; e = e.parentElement) {
+    const c = rgba(getComputedStyle(e).backgroundColor);
+    if (c && c[3] > 0) { background = c; break; }
+  }
+  let color = null;
+  if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) {
+    color = rgba(style.outlineColor);
+  } else if (style.boxShadow !== "none") {
+    color = rgba(style.boxShadow);
+  }
+  const luminance = (c) => c.slice(0, 3).map((v) => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  }).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let contrast = 0;
+  if (color) {
+    const seen = color.slice(0, 3).map((v, i) => v * color[3] + background[i] * (1 - color[3]));
+    const [hi, lo] = [luminance(seen), luminance(background)].sort((x, y) => y - x);
+    contrast = (hi + 0.05) / (lo + 0.05);
+  }
   return {
     tag: el.tagName.toLowerCase(),
     type: el.getAttribute("type") || "",
@@ -86,8 +114,7 @@ FOCUSED = """() => {
     name: name.replace(/\\s+/g, " ").trim(),
     selected: el.tagName === "SELECT" ? el.options[el.selectedIndex].text : null,
     value: "value" in el ? el.value : null,
-    indicator: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
-      || style.boxShadow !== "none",
+    contrast: Math.round(contrast * 100) / 100,
     shown: box.width > 0 && box.height > 0 && style.visibility !== "hidden",
   };
 }"""
@@ -98,7 +125,8 @@ def focused(page: Page) -> dict[str, Any]:
     info: dict[str, Any] | None = page.evaluate(FOCUSED)
     assert info is not None, f"focus is lost (on the body) at {page.url}"
     assert info["shown"], f"the focused element is not visible: {info}"
-    assert info["indicator"], f"the focused element shows no focus indicator: {info}"
+    # Non-text contrast (WCAG 1.4.11): the focus indicator at least 3:1 against its background.
+    assert info["contrast"] >= 3, f"the focus indicator is faint or missing: {info}"
     return info
 
 
@@ -171,6 +199,7 @@ def test_student_goes_through_the_certificate_with_the_keyboard_alone(
     )
     title = "Språkkafé: spansk" if language == "nb" else "Language café: Spanish"
     page = visit.page
+    page.emulate_media(reduced_motion="reduce")  # focus rings drawn at once, not faded in
     keyboard = page.keyboard
     prefer_language(visit, language)
     sign_in_as(visit, personas.student_a)
