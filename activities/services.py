@@ -24,6 +24,7 @@ from activities.models import (
 )
 from activities.roles import is_programme_admin, may_assign_roles
 from cil import audit
+from cil.errors import UserFacingError
 from cil.mail import notify
 from cil.models import User
 
@@ -31,7 +32,7 @@ RULE_FIELDS = StudyProgramme.RULE_FIELDS
 ACTIVITY_FIELDS = Activity.EDITABLE_FIELDS
 
 
-class ActivityError(Exception):
+class ActivityError(UserFacingError):
     """A change that is not allowed in the current state; the message is for the user."""
 
 

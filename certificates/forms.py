@@ -32,15 +32,27 @@ class CommentForm(forms.Form):
     )
 
 
+def _not_in_the_future(day: Any) -> None:
+    # A step is recorded once it has happened; a date ahead would let the diploma come first.
+    if day > timezone.localdate():
+        raise forms.ValidationError(_("The date cannot be in the future."))
+
+
 class CareerCourseForm(forms.Form):
     completed_on = forms.DateField(
-        label=_("Career course completed on"), widget=DateInput(), initial=timezone.localdate
+        label=_("Career course completed on"),
+        widget=DateInput(),
+        initial=timezone.localdate,
+        validators=[_not_in_the_future],
     )
 
 
 class PresentationForm(forms.Form):
     presented_on = forms.DateField(
-        label=_("Presented on"), widget=DateInput(), initial=timezone.localdate
+        label=_("Presented on"),
+        widget=DateInput(),
+        initial=timezone.localdate,
+        validators=[_not_in_the_future],
     )
     form = forms.ChoiceField(label=_("Form"), choices=PRESENTATION_FORMS)
     note = forms.CharField(

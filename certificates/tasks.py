@@ -47,7 +47,7 @@ def issue_batch(*, batch_id: int) -> None:
             workflow.advance(
                 enrolment=enrolment,
                 by=batch.created_by,
-                action=workflow.Action.ISSUE_DIPLOMA,
+                action=workflow.StageAction.ISSUE_DIPLOMA,
                 language=batch.language,
             )
         except (workflow.WorkflowError, PermissionDenied) as error:

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
+
+from cil.ratelimit import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,6 +28,87 @@ class AccountAdapter(DefaultAccountAdapter):
                     % {"domains": ", ".join("@" + d for d in domains)}
                 )
         return email
+
+    # --- Where requests come from ----------------------------------------------------------
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """allauth's rate limits and session list see the address the trusted proxies saw."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
+
+    # --- Links in mail ------------------------------------------------------------------------
+
+    def build_absolute_uri(self, location: str) -> str:
+        """The address on the portal, under SITE_URL: never under the request's Host header,
+        which a client chooses (any port of an allowed host passes Django's check)."""
+        parts = urlsplit(location)
+        return str(settings.SITE_URL) + urlunsplit(
+            ("", "", parts.path or "/", parts.query, parts.fragment)
+        )
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return self.build_absolute_uri(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
+        return self.build_absolute_uri(
+            super().get_email_confirmation_url(request, emailconfirmation)
+        )
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Every allauth mail: its links under SITE_URL, and what the portal's layout needs
+        (templates/account/email/base_message.txt)."""
+        context = {
+            key: self.build_absolute_uri(value)
+            if key.endswith("_url") and isinstance(value, str) and value
+            else value
+            for key, value in context.items()
+        }
+        context.setdefault("site_url", settings.SITE_URL)
+        context.setdefault("institution_name", settings.CIL_INSTITUTION_NAME)
+        # allauth's own texts name the site by current_site, which without django.contrib.sites
+        # is made from the Host header.
+        context["current_site"] = SimpleNamespace(
+            name=settings.CIL_INSTITUTION_NAME, domain=urlsplit(settings.SITE_URL).netloc
+        )
+        super().send_mail(template_prefix, email, context)
+
+    # --- Telling the old address ------------------------------------------------------------
+
+    def send_notification_mail(
+        self,
+        template_prefix: str,
+        user: AbstractBaseUser,
+        context: dict[str, Any] | None = None,
+        email: str | None = None,
+    ) -> None:
+        context = {"user": user, **(context or {})}
+        if template_prefix == "account/email/email_changed":
+            from cil.accounts import email_change_undo_url
+
+            context["undo_url"] = email_change_undo_url(
+                user=user, from_email=context["from_email"], to_email=context["to_email"]
+            )
+            context["undo_hours"] = settings.CIL_EMAIL_CHANGE_UNDO_HOURS
+        super().send_notification_mail(template_prefix, user, context, email)
+
+    def confirm_email(self, request: HttpRequest, email_address: Any) -> bool:
+        """Confirming an added address tells the primary address, before the new one can take
+        its place: a thief with a stolen session cannot add their own address unnoticed."""
+        confirmed: bool = super().confirm_email(request, email_address)
+        if confirmed and not email_address.primary:
+            from allauth.account.models import EmailAddress
+
+            primary = EmailAddress.objects.get_primary_email(email_address.user)
+            if primary and primary.lower() != email_address.email.lower():
+                self.send_notification_mail(
+                    "account/email/email_added",
+                    email_address.user,
+                    {"added_email": email_address.email},
+                    email=primary,
+                )
+        return confirmed
 
 
 def axes_username(request: Any, credentials: dict[str, Any] | None) -> str | None:

@@ -7,5 +7,6 @@ class CilConfig(AppConfig):
     verbose_name = _("CIL core")
 
     def ready(self) -> None:
-        # Registers the system check that every URL pattern has an access rule.
-        from cil import checks  # noqa: F401
+        # Registers the system checks (every URL pattern has an access rule, SITE_URL is set)
+        # and the receiver that notes the time of every sign-in, for a session's maximum age.
+        from cil import checks, sessions  # noqa: F401

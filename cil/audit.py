@@ -64,6 +64,7 @@ def events_for(target: models.Model) -> models.QuerySet[AuditEvent]:
 
 # What each recorded action means, in words for the people who read the trail.
 ACTION_LABELS = {
+    "account.email_change_undone": _("change of the primary e-mail address undone"),
     "activity.archived": _("activity archived"),
     "activity.changed": _("activity changed"),
     "activity.created": _("activity added to the catalogue"),

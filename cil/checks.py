@@ -41,3 +41,24 @@ def check_every_url_has_a_rule(app_configs: Any = None, **kwargs: Any) -> list[E
                 )
             )
     return errors
+
+
+# The default of SITE_URL in cil/settings.py: fine on a developer's machine, wrong anywhere else.
+DEVELOPMENT_SITE_URL = "http://127.0.0.1:8000"
+
+
+@register(Tags.security, deploy=True)
+def check_site_url_is_set(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Every link in mail is built from SITE_URL, so a deployment must name its own address."""
+    from django.conf import settings
+
+    if settings.DEBUG or settings.SITE_URL != DEVELOPMENT_SITE_URL:
+        return []
+    return [
+        Error(
+            f"SITE_URL is the development default ({DEVELOPMENT_SITE_URL}) while DEBUG is off: "
+            "links in e-mail would point there.",
+            hint="Set SITE_URL to the portal's public address, e.g. https://cil.uni.example.",
+            id="cil.E010",
+        )
+    ]

@@ -7,15 +7,17 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cil.validators import NAME_MAX_LENGTH, validate_person_name
+
 
 class SignupForm(forms.Form):
     """Extra sign-up fields on top of allauth's e-mail and password."""
 
     full_name = forms.CharField(
         label=_("Full name"),
-        max_length=200,
         help_text=_("Your name as it should appear on your diploma."),
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        validators=[validate_person_name],
+        widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": NAME_MAX_LENGTH}),
     )
 
     def signup(self, request: Any, user: Any) -> None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone, translation
 from django_tasks import task
 
@@ -25,12 +26,20 @@ def send_mail_task(*, recipient: str, subject: str, body: str) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
 
 
+def _plain_text(name: str, context: dict[str, Any]) -> str:
+    """Render a mail template without HTML escaping: mail is plain text, and a name or title
+    with a quote or "&" would otherwise reach the subject line as "&quot;" or "&amp;"."""
+    # The Django backend's template wraps the compiled one, which takes a Context.
+    compiled = cast(Any, get_template(name)).template
+    return str(compiled.render(Context(context, autoescape=False)))
+
+
 def notify(*, user: User, template: str, context: dict[str, Any]) -> None:
     """Mail ``user`` the message in ``templates/<template>_subject.txt`` and ``_body.txt``."""
     with translation.override(user.language or settings.LANGUAGE_CODE):
         context = {"user": user, "site_url": settings.SITE_URL, **context}
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
-        body = render_to_string(f"{template}_body.txt", context)
+        subject = _plain_text(f"{template}_subject.txt", context).strip()
+        body = _plain_text(f"{template}_body.txt", context)
     subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{' '.join(subject.split())}"
     transaction.on_commit(
         lambda: send_mail_task.enqueue(recipient=user.email, subject=subject, body=body)

@@ -9,6 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cil.validators import validate_person_name
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -50,6 +52,7 @@ class User(AbstractUser):
         _("full name"),
         max_length=200,
         help_text=_("Your name as it should appear on your diploma."),
+        validators=[validate_person_name],
     )
     is_central_staff = models.BooleanField(
         _("central staff"),

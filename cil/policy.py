@@ -153,7 +153,7 @@ URL_RULES: dict[str, Rule] = {
     "certificates:report": SIGNED_IN,  # the student's own report only
     "certificates:report_autosave": SIGNED_IN,
     "certificates:report_submit": SIGNED_IN,
-    # Final reports: reviewers of the report's programme (looked up by is_programme_reviewer)
+    # Final reports: whoever decides on it by REPORT_TRANSITIONS (certificates decisions_for)
     "certificates:report_review": ANY_REVIEWER,
     "certificates:issue_diplomas": PROGRAMME_ADMIN,
     "certificates:batch": PROGRAMME_ADMIN,
@@ -179,6 +179,9 @@ URL_RULES: dict[str, Rule] = {
     "account_change_password": SIGNED_IN,
     "account_set_password": SIGNED_IN,
     "account_email": SIGNED_IN,
+    # The link in the notice to the old address; the signed key in the URL is the permission.
+    "account_email_undo": PUBLIC,
+    "usersessions_list": SIGNED_IN,  # the user's own sessions
     # The Django admin's own login page; the rest of the site is the namespace rule below.
     "admin:login": PUBLIC,
     # The benchmark's floor page, served only by bench.settings (bench/urls.py).

@@ -1,16 +1,20 @@
 """A small fixed-window rate limit for public pages, kept in the shared cache.
 
 The shared cache (a database table by default) holds the counters, so the limit holds across
-server processes. Over the limit, the view answers 429 with a Retry-After header.
+server processes. Counting is ``add`` then ``incr``, both atomic in every shared cache the
+portal supports (for the database table, thanks to cil/cache.py), so simultaneous requests
+cannot slip past the limit. Over the limit, the view answers 429 with a Retry-After header.
 """
 
 from __future__ import annotations
 
 import functools
+import ipaddress
 import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,11 +25,30 @@ def _now() -> float:
     return time.time()
 
 
-def client_address(request: HttpRequest) -> str:
-    # Behind a trusted proxy, SecurityMiddleware/the proxy set REMOTE_ADDR; we never read
-    # X-Forwarded-For here, which a client could forge.
-    address: str = request.META.get("REMOTE_ADDR", "unknown")
-    return address
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address, as the portal's trusted proxies saw it.
+
+    Every proxy appends the address it received the request from to X-Forwarded-For, and a
+    client may send a header of its own first. With N trusted proxies (CIL_TRUSTED_PROXY_COUNT)
+    the N-th entry from the right is the last one a trusted proxy wrote; everything left of it
+    may be made up. Without trusted proxies, or when the chain is shorter than it must be or
+    holds no address, the header is ignored and the peer's address is used.
+
+    The portal's own limiter, django-axes (AXES_CLIENT_IP_CALLABLE) and allauth (the account
+    adapter's get_client_ip) all ask this one function.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None  # None for a request made in code
+    proxies = settings.CIL_TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies <= 0 or not forwarded:
+        return remote
+    chain = [entry.strip() for entry in forwarded.split(",")]
+    if len(chain) < proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(chain[-proxies]))
+    except ValueError:
+        return remote
 
 
 def per_minute(
@@ -38,13 +61,12 @@ def per_minute(
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             now = _now()
             window = int(now // 60)
-            key = f"rl:{scope}:{client_address(request)}:{window}"
+            key = f"rl:{scope}:{client_ip(request) or 'unknown'}:{window}"
             cache.add(key, 0, timeout=90)
             try:
                 count = cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=90)
-                count = 1
+            except ValueError:  # evicted between add and incr: start again, still atomically
+                count = 1 if cache.add(key, 1, timeout=90) else cache.incr(key)
             if count > limit():
                 response = render(request, "429.html", status=429)
                 response["Retry-After"] = str(60 - int(now) % 60)

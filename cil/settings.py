@@ -31,6 +31,7 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105  # nosec B105 - development only
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+# The public address: every link in mail is built from it (never from the Host header).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
@@ -45,10 +46,12 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.usersessions",
     "axes",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -62,12 +65,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that answers for a signed-in user, so it sees every such response.
+    "cil.sessions.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cil.sessions.SessionLimitsMiddleware",
     # Deny by default: every view needs a signed-in user unless marked login_not_required,
     # and then the access policy (cil/policy.py) decides what that user may open.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -77,6 +84,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     # Last, as django-axes asks, so it sees the final response of a login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -111,6 +119,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The default cache is a database table, shared by every server process (allauth's rate limits
 # live there); a deployment may point CACHE_URL at Redis or Memcached instead.
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://cil_cache")}
+# Django's own database cache counts (incr) by reading and writing back, so two requests at
+# once count as one; ours locks the row, which the public pages' rate limit relies on.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    CACHES["default"]["BACKEND"] = "cil.cache.DatabaseCache"
 
 # Background work (mail now; bulk diplomas later) goes through django-tasks. The default keeps
 # tasks in the database for `manage.py db_worker`, so no request waits for a mail server and
@@ -151,7 +163,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CIL] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # allauth has its own rate limits; django-axes does the account/IP lockout, so allauth's
 # login-failure limit is switched off to give one clear lockout message instead of two.
-ACCOUNT_RATE_LIMITS = {"login_failed": False}
+# Each address added is sent a mail naming the account, so an account manages (adds, resends
+# to) at most ten addresses a day.
+ACCOUNT_RATE_LIMITS = {"login_failed": False, "manage_email": "10/m/user,10/d/user"}
 # Sign-up can be limited to the institution's own e-mail domains, e.g. "oslomet.no,lu.se".
 CIL_SIGNUP_EMAIL_DOMAINS = [
     d.lower().lstrip("@") for d in env.list("CIL_SIGNUP_EMAIL_DOMAINS", default=[])
@@ -171,7 +185,31 @@ AXES_USERNAME_CALLABLE = "cil.adapters.axes_username"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+
+# --- Proxies, sessions and changes to an account -------------------------------------------
+# Behind a proxy every request comes from the proxy's address. The client's own address is the
+# N-th entry from the right of X-Forwarded-For, N being the number of proxies in front of the
+# portal that append to it; the entries left of it are the client's to make up. One function,
+# cil.ratelimit.client_ip, reads it for the portal's limits, django-axes and allauth.
+CIL_TRUSTED_PROXY_COUNT = env.int(
+    "DJANGO_TRUSTED_PROXY_COUNT", default=1 if env.bool("DJANGO_BEHIND_PROXY", default=False) else 0
+)
+if CIL_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT cannot be negative.")
+AXES_CLIENT_IP_CALLABLE = "cil.ratelimit.client_ip"
+# A session ends after this long without a request (cil.sessions.SessionLimitsMiddleware moves
+# the expiry on while it is in use) and this long after signing in, however busy.
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_HOURS", default=8) * 3600
+CIL_SESSION_MAX_AGE = timedelta(days=env.int("DJANGO_SESSION_MAX_DAYS", default=14))
+# Users see their sessions (allauth.usersessions records each sign-in) and sign out the others.
+# Tracking activity adds "last seen" to the list, for two more queries on every signed-in page.
+USERSESSIONS_TRACK_ACTIVITY = env.bool("CIL_TRACK_SESSION_ACTIVITY", default=False)
+# Changing an e-mail address or the password needs the password given in the last minutes,
+# the old address hears of every change, and can undo a new primary address for a while.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_MINUTES", default=5) * 60
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+CIL_EMAIL_CHANGE_UNDO_HOURS = env.int("CIL_EMAIL_CHANGE_UNDO_HOURS", default=72)
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url(
@@ -231,6 +269,14 @@ SECURE_PROXY_SSL_HEADER = (
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# The portal uses no camera, microphone, location or payment API (a phone's photo upload is a
+# file input, which needs none of them): no page, nor anything injected into one, may ask.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "camera": [],
+    "geolocation": [],
+    "microphone": [],
+    "payment": [],
+}
 
 # Strict, nonce-based Content Security Policy: no inline script or style without the nonce,
 # nothing from another origin.

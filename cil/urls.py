@@ -9,6 +9,7 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     # The language switcher must work before anyone signs in.
     path("i18n/setlang/", views.set_language, name="set_language"),
+    path("accounts/email/undo/<str:key>/", views.undo_email_change, name="account_email_undo"),
     path("accounts/", include("allauth.urls")),
     path("", include("portfolio.urls")),
     path("", include("activities.urls")),

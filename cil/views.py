@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.i18n import set_language as django_set_language
 
 from activities.models import StudyProgramme
 from activities.roles import roles_of
+from cil import accounts
 from cil.models import User
 
 
 @login_not_required
-@require_GET
+@require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     """What the certificate is, for anyone, and the programmes that offer it."""
     programmes = StudyProgramme.objects.select_related("faculty").order_by("name_en")
@@ -34,7 +38,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Send a signed-in user to the home page of their main role."""
     roles = roles_of(request.user)
@@ -49,21 +53,53 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database readiness for load balancers: 200 when healthy, 503 when not."""
+    """Liveness and database readiness for load balancers: 200 when healthy, 503 when not.
+
+    Anyone gets the status alone; staff also see what was checked (the database vendor tells
+    an attacker what to aim at). Who is staff is read from the database, so only when it
+    answers.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         database = {"status": "ok", "vendor": connection.vendor}
         healthy = True
-    except DatabaseError as exc:
-        database = {"status": "error", "error": exc.__class__.__name__}
+    except DatabaseError:
         healthy = False
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": {"database": database}},
-        status=200 if healthy else 503,
+    body: dict[str, object] = {"status": "ok" if healthy else "error"}
+    if healthy and (request.user.is_staff or request.user.is_superuser):
+        body["checks"] = {"database": database}
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def undo_email_change(request: HttpRequest, key: str) -> HttpResponse:
+    """The link in the notice to the old address: a page that asks, and a POST that makes the
+    old address primary again and signs out every session (cil.accounts.undo_email_change)."""
+    try:
+        change = accounts.read_undo_key(key)
+        if request.method == "POST":
+            accounts.undo_email_change(key=key)
+            logout(request)  # this browser too, whoever was signed in here
+            messages.success(
+                request,
+                _(
+                    "%(email)s is your primary e-mail address again, and every session of "
+                    "your account is signed out. Choose a new password now."
+                )
+                % {"email": change["from"]},
+            )
+            return redirect("account_reset_password")
+    except accounts.UndoRefused:
+        change = None
+    return render(
+        request,
+        "account/email_undo.html",
+        {"change": change, "hours": settings.CIL_EMAIL_CHANGE_UNDO_HOURS},
     )
 
 

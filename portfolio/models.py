@@ -35,7 +35,7 @@ class Enrolment(models.Model):
         COMPLETED = "completed", _("completed")
 
     class Stage(models.TextChoices):
-        # How far the student has come; only certificates/workflow.py moves it.
+        # How far the student has come; only certificates/workflow/stages.py moves it.
         ENROLLED = "enrolled", _("collecting activities")
         ACTIVITIES_REQUESTED = "activities_requested", _("activities sent for final approval")
         ACTIVITIES_APPROVED = "activities_approved", _("writing the final report")

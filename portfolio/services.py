@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from activities.models import Activity, StudyProgramme
 from cil import audit
+from cil.errors import UserFacingError
 from cil.models import User
 from portfolio import uploads, workflow
 from portfolio.models import DiaryNote, Enrolment, Entry, Evidence, Reflection
@@ -42,7 +43,7 @@ ENTRY_FIELDS = (
 )
 
 
-class PortfolioError(Exception):
+class PortfolioError(UserFacingError):
     """A change that is not allowed now; the message is for the user."""
 
 
@@ -208,13 +209,17 @@ def submit_entry(*, entry: Entry, by: User) -> Entry:
     """Send the entry to the certificate administrators. It is read-only until returned."""
     if entry.enrolment.student_id != by.pk:
         raise PermissionDenied
-    problems = submission_problems(entry)
-    if problems:
-        raise PortfolioError(" ".join(problems))
-    try:
-        return workflow.transition(entry=entry, by=by, action=workflow.Action.SUBMIT)
-    except workflow.WorkflowError as error:
-        raise PortfolioError(str(error)) from error
+    with transaction.atomic():
+        # Checked under the entry's lock, which deleting evidence also takes: a file deleted
+        # in another request at the same moment is either seen here or waits for the move.
+        locked = Entry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
+        problems = submission_problems(locked)
+        if problems:
+            raise PortfolioError(" ".join(problems))
+        try:
+            return workflow.transition(entry=locked, by=by, action=workflow.EntryAction.SUBMIT)
+        except workflow.WorkflowError as error:
+            raise PortfolioError(str(error)) from error
 
 
 # --- Diary and reflection --------------------------------------------------------------------

@@ -36,6 +36,8 @@ from PIL import Image, ImageCms, ImageFile, ImageOps
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
+from cil.errors import UserFacingError
+
 # HEIC is what iPhones save photos as; pillow_heif teaches Pillow to open it (format "HEIF").
 pillow_heif.register_heif_opener()
 
@@ -53,7 +55,7 @@ _HEAD_BYTES = 32
 _HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"})
 
 
-class UploadRejected(Exception):
+class UploadRejected(UserFacingError):
     """The message (str(exc)) is for the user, already translated."""
 
 

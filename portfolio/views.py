@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities.lookups import get_programme
 from activities.models import StudyProgramme
 from cil import audit
+from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from cil.mail import undelivered
 from cil.responses import confirm_page, private_file
@@ -41,10 +42,10 @@ from portfolio.selectors import (
     progress_for,
     viewable_evidence,
 )
-from portfolio.uploads import LimitedTemporaryFileUploadHandler, UploadRejected
+from portfolio.uploads import LimitedTemporaryFileUploadHandler
 
 
-@require_GET
+@require_safe
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The student's home: their enrolments with progress, or how to sign up."""
     enrolments = list(
@@ -58,18 +59,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     for enrolment in active:
         entries = entries_overview(enrolment)
         progress = progress_for(enrolment, entries)
-        # The student may ask for final approval once the approved activities meet the rules.
-        can_request = (
-            enrolment.stage == Enrolment.Stage.ENROLLED and progress.approved.activities_complete
-        )
-        cards.append(
-            {
-                "enrolment": enrolment,
-                "entries": entries,
-                "progress": progress,
-                "can_request": can_request,
-            }
-        )
+        # Whether the student may ask for final approval is the certificate workflow's answer;
+        # the template asks it ({% may_move %}), as this app cannot import that one.
+        cards.append({"enrolment": enrolment, "entries": entries, "progress": progress})
     open_programmes = (
         StudyProgramme.objects.filter(signup_open=True)
         .exclude(pk__in=[e.programme_id for e in active])
@@ -89,7 +81,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     form = SignupForm(request.POST or None)
@@ -101,7 +93,7 @@ def signup(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                 expected_term=form.cleaned_data["expected_term"],
                 expected_year=form.cleaned_data["expected_year"],
             )
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -113,7 +105,7 @@ def signup(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return render(request, "portfolio/signup.html", {"programme": programme, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
     instance = own_enrolment(request.user, enrolment)
     form = WithdrawForm(request.POST or None)
@@ -122,7 +114,7 @@ def withdraw(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
             services.withdraw(
                 enrolment=instance, by=request.user, reason=form.cleaned_data["reason"]
             )
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("You have withdrawn. Your portfolio is kept, read-only."))
@@ -130,7 +122,7 @@ def withdraw(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
     return render(request, "portfolio/withdraw.html", {"enrolment": instance, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_create(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
     instance = own_enrolment(request.user, enrolment)
     form = EntryForm(request.POST or None, enrolment=instance)
@@ -139,7 +131,7 @@ def entry_create(request: AuthenticatedHttpRequest, enrolment: int) -> HttpRespo
             entry = services.create_entry(
                 enrolment=instance, by=request.user, values=form.cleaned_data
             )
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -153,7 +145,7 @@ def entry_create(request: AuthenticatedHttpRequest, enrolment: int) -> HttpRespo
     return render(request, "portfolio/entry_form.html", {"enrolment": instance, "form": form})
 
 
-@require_GET
+@require_safe
 def entry(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     return render(
@@ -171,14 +163,14 @@ def entry(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_edit(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     form = EntryForm(request.POST or None, instance=instance, enrolment=instance.enrolment)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_entry(entry=instance, by=request.user, values=form.cleaned_data)
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Saved."))
@@ -192,13 +184,13 @@ def entry_edit(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_delete(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     if request.method == "POST":
         try:
             services.delete_entry(entry=instance, by=request.user)
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
             return redirect("portfolio:entry", entry=instance.pk)
         messages.success(request, _("The draft is deleted."))
@@ -213,13 +205,13 @@ def entry_delete(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_submit(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     if request.method == "POST":
         try:
             services.submit_entry(entry=instance, by=request.user)
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
             return redirect("portfolio:entry", entry=instance.pk)
         messages.success(request, _("Submitted. The certificate administrator will look at it."))
@@ -236,7 +228,7 @@ def entry_submit(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reflection(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     instance = own_entry(request.user, entry)
     questions = services.reflection_questions(instance)
@@ -246,7 +238,7 @@ def reflection(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.save_reflection(entry=instance, by=request.user, answers=form.answers())
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Your reflection is saved."))
@@ -261,7 +253,7 @@ def note_add(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.add_note(entry=instance, by=request.user, **form.cleaned_data)
-        except services.PortfolioError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("The note is added to your diary."))
@@ -277,7 +269,7 @@ def note_delete(request: AuthenticatedHttpRequest, note: int) -> HttpResponse:
     )
     try:
         services.delete_note(note=instance, by=request.user)
-    except services.PortfolioError as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     return redirect(reverse("portfolio:entry", args=[instance.entry_id]) + "#diary")
 
@@ -302,7 +294,7 @@ def evidence_add(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
             kind=form.cleaned_data["kind"],
             caption=form.cleaned_data["caption"],
         )
-    except (UploadRejected, services.PortfolioError) as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("“%(name)s” is uploaded.") % {"name": evidence.original_name})
@@ -318,14 +310,14 @@ def evidence_delete(request: AuthenticatedHttpRequest, evidence: int) -> HttpRes
     )
     try:
         services.delete_evidence(evidence=instance, by=request.user)
-    except services.PortfolioError as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("“%(name)s” is deleted.") % {"name": instance.original_name})
     return redirect(reverse("portfolio:entry", args=[instance.entry_id]) + "#evidence")
 
 
-@require_GET
+@require_safe
 def evidence_file(request: AuthenticatedHttpRequest, evidence: int) -> FileResponse:
     instance = viewable_evidence(request.user, evidence)
     # Photos show in the page. PDFs download, unless opened to read in the browser's own PDF
@@ -340,7 +332,7 @@ def evidence_file(request: AuthenticatedHttpRequest, evidence: int) -> FileRespo
     )
 
 
-@require_GET
+@require_safe
 def evidence_thumbnail(request: AuthenticatedHttpRequest, evidence: int) -> FileResponse:
     instance = viewable_evidence(request.user, evidence)
     name = instance.thumbnail.name or (instance.file.name if instance.is_image else "")
@@ -355,7 +347,7 @@ def evidence_thumbnail(request: AuthenticatedHttpRequest, evidence: int) -> File
     )
 
 
-@require_GET
+@require_safe
 def export(request: AuthenticatedHttpRequest, enrolment: int) -> FileResponse:
     """The whole portfolio as one ZIP: an offline HTML overview, the data as JSON, the files."""
     instance = own_enrolment(request.user, enrolment)
@@ -369,7 +361,7 @@ def export(request: AuthenticatedHttpRequest, enrolment: int) -> FileResponse:
 STUDENTS_PAGE_SIZE = 50
 
 
-@require_GET
+@require_safe
 def programme_students(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The programme's sign-ups, newest first, with how far each has come."""
     programme = get_programme(code)

@@ -7,28 +7,25 @@
                        returned        submitted ──reject──▶ rejected
 
 The student submits; the programme's certificate administrators approve, return for changes
-(with a comment) or reject (with a reason). ``transition`` locks the row, checks the state and
-the actor's role, saves, writes the audit event and mails the student after the commit. Two
+(with a comment) or reject (with a reason). Each row says what its move records and whether
+the student is mailed; ``transition`` makes it through the shared runner
+(``cil.workflow.make_move``): lock, check, save, audit, mail after the commit. Two
 administrators clicking at the same moment make one transition: the second finds the entry
 already decided and gets a ``WorkflowError``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.roles import is_programme_admin
-from cil import audit
-from cil.mail import notify
+from cil import workflow as cil_workflow
 from cil.models import User
+from cil.workflow import Machine, Move, Moves, Step, make_move
 from cil.workflow import WorkflowError as WorkflowError  # callers catch workflow.WorkflowError
-from cil.workflow import choose_move
 from portfolio.models import Entry
 
 S = Entry.Status
@@ -39,27 +36,49 @@ class Actor(StrEnum):
     ADMINISTRATOR = "administrator"  # a certificate administrator of the student's programme
 
 
-class Action(StrEnum):
+class EntryAction(StrEnum):
+    """A move of one portfolio entry; stored in audit events as ``entry.<value>``."""
+
     SUBMIT = "submit"
     APPROVE = "approve"
     RETURN = "return"
     REJECT = "reject"
 
 
-@dataclass(frozen=True)
-class Move:
-    to: str
-    actor: Actor
-    needs_comment: bool = False
+def _portfolio_open(entry: Entry) -> str | None:
+    # A condition of the student's moves, so a second click is told the state first.
+    if not entry.enrolment.is_active:
+        return _("You have withdrawn from this certificate, so the portfolio is read-only.")
+    return None
 
+
+def _submitted(step: Step) -> list[str]:
+    step.target.submitted_at = step.now
+    return ["updated_at", "submitted_at"]
+
+
+def _decided(step: Step) -> list[str]:
+    entry = step.target
+    entry.decided_at, entry.decided_by, entry.review_comment = step.now, step.by, step.comment
+    return ["updated_at", "decided_at", "decided_by", "review_comment"]
+
+
+_SUBMIT = Move(S.SUBMITTED, Actor.STUDENT, condition=_portfolio_open, record=_submitted)
+_MAIL = "portfolio/mail/entry_decided"
 
 # (from state, action) -> the move. Anything not listed is refused.
-TRANSITIONS: dict[tuple[str, Action], Move] = {
-    (S.DRAFT, Action.SUBMIT): Move(S.SUBMITTED, Actor.STUDENT),
-    (S.RETURNED, Action.SUBMIT): Move(S.SUBMITTED, Actor.STUDENT),
-    (S.SUBMITTED, Action.APPROVE): Move(S.APPROVED, Actor.ADMINISTRATOR),
-    (S.SUBMITTED, Action.RETURN): Move(S.RETURNED, Actor.ADMINISTRATOR, needs_comment=True),
-    (S.SUBMITTED, Action.REJECT): Move(S.REJECTED, Actor.ADMINISTRATOR, needs_comment=True),
+TRANSITIONS: dict[tuple[str, EntryAction], Move] = {
+    (S.DRAFT, EntryAction.SUBMIT): _SUBMIT,
+    (S.RETURNED, EntryAction.SUBMIT): _SUBMIT,
+    (S.SUBMITTED, EntryAction.APPROVE): Move(
+        S.APPROVED, Actor.ADMINISTRATOR, record=_decided, mail=_MAIL
+    ),
+    (S.SUBMITTED, EntryAction.RETURN): Move(
+        S.RETURNED, Actor.ADMINISTRATOR, needs_comment=True, record=_decided, mail=_MAIL
+    ),
+    (S.SUBMITTED, EntryAction.REJECT): Move(
+        S.REJECTED, Actor.ADMINISTRATOR, needs_comment=True, record=_decided, mail=_MAIL
+    ),
 }
 
 
@@ -71,69 +90,31 @@ def actor_of(user: User, entry: Entry) -> Actor | None:
     return None
 
 
-def allowed_actions(entry: Entry, user: User) -> list[Action]:
-    """What the user may do with the entry now (for buttons; ``transition`` checks again)."""
-    actor = actor_of(user, entry)
-    return [
-        a
-        for (state, a), move in TRANSITIONS.items()
-        if state == entry.status and move.actor == actor
-    ]
+ENTRIES = Machine(
+    model=Entry,
+    table=TRANSITIONS,
+    action=EntryAction,
+    state_field="status",
+    name="entry",
+    related=("enrolment__programme", "enrolment__student", "activity"),
+    actors_of=lambda user, entry: {actor} if (actor := actor_of(user, entry)) else set(),
+    subject=lambda entry: entry.enrolment.student,
+    wrong_state=lambda entry: (
+        _("This activity is already %(status)s.") % {"status": entry.get_status_display()}
+    ),
+    comment_needed=_("Write a comment for the student: say what to change, or why."),
+)
 
 
-def transition(*, entry: Entry, by: User, action: Action | str, comment: str = "") -> Entry:
+def moves_for(entry: Entry, user: User) -> Moves:
+    """What the user may do with the entry now (see ``cil.workflow.Moves``)."""
+    return cil_workflow.moves_for(ENTRIES, entry, user)
+
+
+def transition(*, entry: Entry, by: User, action: EntryAction | str, comment: str = "") -> Entry:
     """Make one move, or raise PermissionDenied / WorkflowError and change nothing."""
-    action = Action(action)
-    with transaction.atomic():
-        locked = (
-            Entry.objects.select_for_update(of=("self",))
-            .select_related("enrolment__programme", "enrolment__student", "activity")
-            .get(pk=entry.pk)
-        )
-        actor = actor_of(by, locked)
-        comment = comment.strip()
-        move = choose_move(
-            TRANSITIONS,
-            state=locked.status,
-            action=action,
-            actors={actor} if actor else set(),
-            comment=comment,
-            wrong_state=_("This activity is already %(status)s.")
-            % {"status": locked.get_status_display()},
-            comment_needed=_("Write a comment for the student: say what to change, or why."),
-        )
-        if actor == Actor.STUDENT and not locked.enrolment.is_active:
-            raise WorkflowError(
-                _("You have withdrawn from this certificate, so the portfolio is read-only.")
-            )
-        from_state = locked.status
-        locked.status = move.to
-        fields = ["status", "updated_at"]
-        now = timezone.now()
-        if actor == Actor.STUDENT:
-            locked.submitted_at = now
-            fields.append("submitted_at")
-        else:
-            locked.decided_at, locked.decided_by, locked.review_comment = now, by, comment
-            fields += ["decided_at", "decided_by", "review_comment"]
-        locked.save(update_fields=fields)
-        audit.record(
-            actor=by,
-            action=f"entry.{action.value}",
-            target=locked,
-            from_state=from_state,
-            to_state=locked.status,
-            comment=comment,
-            subject=locked.enrolment.student,
-        )
-        if actor == Actor.ADMINISTRATOR:
-            notify(
-                user=locked.enrolment.student,
-                template="portfolio/mail/entry_decided",
-                context={"entry": locked},
-            )
-    entry.status = locked.status
-    return locked
+    entry = make_move(ENTRIES, target=entry, by=by, action=action, comment=comment)
+    return entry
 
 
 def approve_many(*, entries: list[Entry], by: User) -> tuple[int, int]:
@@ -141,7 +122,7 @@ def approve_many(*, entries: list[Entry], by: User) -> tuple[int, int]:
     approved = skipped = 0
     for entry in entries:
         try:
-            transition(entry=entry, by=by, action=Action.APPROVE)
+            transition(entry=entry, by=by, action=EntryAction.APPROVE)
         except (WorkflowError, PermissionDenied):
             skipped += 1
         else:

@@ -6,17 +6,18 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from activities import services
 from activities.forms import MemberForm
 from activities.lookups import get_group_member, get_programme
 from activities.models import ProgrammeRole, StudyProgramme
 from activities.roles import is_central_staff, may_assign_roles
+from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 
 
-@require_GET
+@require_safe
 def groups(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every programme with the size of its group, for central staff."""
     programmes = (
@@ -25,7 +26,7 @@ def groups(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "activities/groups.html", {"programmes": programmes})
 
 
-@require_GET
+@require_safe
 def group(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     members = (
@@ -59,7 +60,7 @@ def group_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                 role=form.cleaned_data["role"],
                 by=request.user,
             )
-        except services.ActivityError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -93,7 +94,7 @@ def group_remove(request: AuthenticatedHttpRequest, code: str, member: int) -> H
     instance = get_group_member(programme, member)
     try:
         services.remove_role(member=instance, by=request.user)
-    except services.ActivityError as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     else:
         messages.success(

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities import services
 from activities.forms import (
@@ -35,11 +35,12 @@ from activities.models import (
     StudyProgramme,
 )
 from cil.audit import events_for
+from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from cil.responses import confirm_page
 
 
-@require_GET
+@require_safe
 def manage(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The certificate administrator's home: their programmes and what waits for them."""
     members = ProgrammeRole.objects.select_related("user").order_by("role", "user__full_name")
@@ -63,7 +64,7 @@ def manage(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "activities/manage.html", {"programmes": programmes})
 
 
-@require_GET
+@require_safe
 def manage_programme(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """One programme: rules, catalogue (current and archived) and waiting proposals."""
     programme = get_programme(code)
@@ -90,7 +91,7 @@ def manage_programme(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit_rules(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     form = RulesForm(request.POST or None, instance=StudyProgramme.objects.get(pk=programme.pk))
@@ -106,7 +107,7 @@ def edit_rules(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return render(request, "activities/edit_rules.html", {"programme": programme, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit_questions(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     form = QuestionsForm.for_programme(programme, request.POST or None)
@@ -122,7 +123,7 @@ def edit_questions(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
     return render(request, "activities/edit_questions.html", {"programme": programme, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit_page(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     page = ProgrammePage.objects.filter(programme=programme).first() or ProgrammePage(
@@ -136,7 +137,7 @@ def edit_page(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return render(request, "activities/edit_page.html", {"programme": programme, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activity_create(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     form = ActivityForm(request.POST or None, programme=programme, user=request.user)
@@ -154,7 +155,7 @@ def activity_create(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
     return render(request, "activities/activity_form.html", {"programme": programme, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activity_edit(request: AuthenticatedHttpRequest, code: str, activity: int) -> HttpResponse:
     programme = get_programme(code)
     instance = get_owned_activity(programme, activity)
@@ -198,7 +199,7 @@ def _confirm_activity(
                 messages.success(
                     request, _("“%(title)s” is offered again.") % {"title": instance.title}
                 )
-        except services.ActivityError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         return back
     if archive:
@@ -221,17 +222,17 @@ def _confirm_activity(
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activity_archive(request: AuthenticatedHttpRequest, code: str, activity: int) -> HttpResponse:
     return _confirm_activity(request, code, activity, archive=True)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activity_restore(request: AuthenticatedHttpRequest, code: str, activity: int) -> HttpResponse:
     return _confirm_activity(request, code, activity, archive=False)
 
 
-@require_GET
+@require_safe
 def proposals(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     decided = request.GET.get("show") == "decided"
@@ -249,7 +250,7 @@ def proposals(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def proposal(request: AuthenticatedHttpRequest, code: str, proposal: int) -> HttpResponse:
     """See a proposal; accept it (into the catalogue or for the student) after completing it."""
     programme = get_programme(code)
@@ -273,7 +274,7 @@ def proposal(request: AuthenticatedHttpRequest, code: str, proposal: int) -> Htt
                 for_student_only=for_student,
                 comment=accept.cleaned_data["comment"],
             )
-        except services.ActivityError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             if for_student:
@@ -308,7 +309,7 @@ def proposal_decline(request: AuthenticatedHttpRequest, code: str, proposal: int
         services.decline_proposal(
             proposal=instance, by=request.user, reason=form.cleaned_data["reason"]
         )
-    except services.ActivityError as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -321,7 +322,7 @@ def proposal_decline(request: AuthenticatedHttpRequest, code: str, proposal: int
 OTHER_CATALOGUES_PAGE_SIZE = 25
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def other_catalogues(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Activities in other programmes' catalogues, to offer in this one too: an institution's
     international week, a language café run by another faculty."""
@@ -330,7 +331,7 @@ def other_catalogues(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
         activity = get_offerable_activity(programme, _int(request.POST.get("activity")))
         try:
             services.offer_activity(activity=activity, programme=programme, by=request.user)
-        except services.ActivityError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -360,7 +361,7 @@ def other_catalogues(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activity_unoffer(request: AuthenticatedHttpRequest, code: str, activity: int) -> HttpResponse:
     """Take another programme's activity out of this catalogue (it asks first)."""
     programme = get_programme(code)
@@ -369,7 +370,7 @@ def activity_unoffer(request: AuthenticatedHttpRequest, code: str, activity: int
     if request.method == "POST":
         try:
             services.stop_offering(activity=instance, programme=programme, by=request.user)
-        except services.ActivityError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(

@@ -6,15 +6,16 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from activities import services
 from activities.forms import ProposalForm
 from activities.lookups import get_programme, proposals_of
+from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def propose(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     # Proposals come from the programme's own students (the service checks it again).
@@ -25,7 +26,7 @@ def propose(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             services.propose_activity(
                 student=request.user, programme=programme, values=form.cleaned_data
             )
-        except services.ActivityError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
             return redirect("activities:programme", code=programme.code)
         messages.success(
@@ -41,6 +42,6 @@ def propose(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def my_proposals(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "activities/my_proposals.html", {"proposals": proposals_of(request)})

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from activities.forms import CatalogueFilter
 from activities.lookups import get_programme, get_public_activity
@@ -16,7 +16,7 @@ CATALOGUE_PAGE_SIZE = 25
 
 
 @login_not_required
-@require_GET
+@require_safe
 def programmes(request: HttpRequest) -> HttpResponse:
     """Every study programme that offers the certificate."""
     return render(
@@ -27,7 +27,7 @@ def programmes(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def programme(request: HttpRequest, code: str) -> HttpResponse:
     """A programme's page: rules in plain words, its texts, and a taste of the catalogue."""
     programme = get_programme(code)
@@ -47,7 +47,7 @@ def programme(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def catalogue(request: HttpRequest, code: str) -> HttpResponse:
     """The programme's activity catalogue, filtered and searched, a page at a time."""
     programme = get_programme(code)
@@ -70,7 +70,7 @@ def catalogue(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def activity(request: HttpRequest, code: str, activity: int) -> HttpResponse:
     programme = get_programme(code)
     return render(

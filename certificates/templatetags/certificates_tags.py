@@ -8,7 +8,7 @@ from django import template
 from django.utils import timezone
 
 from certificates.models import FinalReport, Session, SessionSignup
-from certificates.workflow import session_wanted
+from certificates.workflow import moves_for, session_wanted
 
 register = template.Library()
 
@@ -39,3 +39,10 @@ def final_report_status(enrolment: Any) -> str:
     """The student's final report status in words ("" before one is started)."""
     report = FinalReport.objects.filter(enrolment=enrolment).only("status").first()
     return report.get_status_display() if report else ""
+
+
+@register.simple_tag(takes_context=True)
+def may_move(context: dict[str, Any], enrolment: Any, action: str) -> bool:
+    """Whether the signed-in user may make this move of the enrolment now, condition included
+    (the portfolio's home asks this rather than restating the stage machine)."""
+    return moves_for(enrolment, context["user"]).allows(action)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from activities.lookups import get_programme
 from activities.models import StudyProgramme
@@ -29,15 +29,7 @@ from cil.responses import private_file
 from portfolio.models import Enrolment
 
 
-def _ready(enrolment: Enrolment) -> bool:
-    return (
-        enrolment.is_active
-        and enrolment.stage in (Enrolment.Stage.REPORT_APPROVED, Enrolment.Stage.PRESENTED)
-        and certificate_workflow.ready_for_diploma(enrolment) is None
-    )
-
-
-@require_GET
+@require_safe
 def diploma_pdf(request: AuthenticatedHttpRequest, diploma: int) -> FileResponse:
     """The stored PDF, byte for byte as issued, for its holder and the programme administrators."""
     instance = get_object_or_404(Diploma.objects.select_related("enrolment__programme"), pk=diploma)
@@ -54,7 +46,7 @@ def diploma_pdf(request: AuthenticatedHttpRequest, diploma: int) -> FileResponse
 
 
 @login_not_required
-@require_GET
+@require_safe
 @ratelimit.per_minute(lambda: settings.CIL_VERIFY_RATE_PER_MINUTE, scope="verify")
 def verify(request: HttpRequest, verification: str) -> HttpResponse:
     """Anyone, an employer say, checks a diploma: only what the diploma itself says."""
@@ -69,7 +61,7 @@ def verify(request: HttpRequest, verification: str) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def issue_diplomas(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Issue diplomas for many students at once (a ceremony): the work runs in the background."""
     programme = get_programme(code)
@@ -82,7 +74,9 @@ def issue_diplomas(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
         )
         .select_related("student", "programme")
         .order_by("student__full_name")
-        if _ready(e)
+        if certificate_workflow.moves_for(e, request.user).allows(
+            certificate_workflow.StageAction.ISSUE_DIPLOMA
+        )
     ]
     form = IssueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -111,7 +105,7 @@ def _batch(programme: StudyProgramme, pk: int) -> DiplomaBatch:
     return get_object_or_404(DiplomaBatch, pk=pk, programme=programme)
 
 
-@require_GET
+@require_safe
 def batch(request: AuthenticatedHttpRequest, code: str, batch: int) -> HttpResponse:
     programme = get_programme(code)
     instance = _batch(programme, batch)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from activities.lookups import get_programme
 from activities.models import StudyProgramme
@@ -47,7 +47,7 @@ def _scope_and_filter(
     return figures.Scope(programmes=programmes, year=year, term=term, key=key), form
 
 
-@require_GET
+@require_safe
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Central staff's dashboard: every programme, filterable by faculty, programme and year."""
     scope, form = _scope_and_filter(request, StudyProgramme.objects.all(), central=True)
@@ -64,7 +64,7 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def programme_figures(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A programme's dashboard for its administrators."""
     programme = get_programme(code)
@@ -123,14 +123,14 @@ def _export(
     return no_store(response)
 
 
-@require_GET
+@require_safe
 def overview_export(request: AuthenticatedHttpRequest, kind: str, fmt: str) -> HttpResponse:
     scope, _form = _scope_and_filter(request, StudyProgramme.objects.all(), central=True)
     # Central staff look at figures: their exports carry no names or e-mail addresses.
     return _export(kind, fmt, scope, personal=False, name="cil")
 
 
-@require_GET
+@require_safe
 def programme_export(
     request: AuthenticatedHttpRequest, code: str, kind: str, fmt: str
 ) -> HttpResponse:
@@ -141,7 +141,7 @@ def programme_export(
     return _export(kind, fmt, scope, personal=True, name=f"cil-{programme.code}")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def follow_up(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Students to follow up, with reminders by e-mail from the programme's own text."""
     programme = get_programme(code)

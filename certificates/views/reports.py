@@ -9,16 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities.models import StudyProgramme
-from activities.roles import is_programme_reviewer
 from certificates import workflow as certificate_workflow
 from certificates.forms import (
     ReportForm,
     ReviewForm,
 )
 from certificates.models import FinalReport
+from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from cil.models import User
 from cil.responses import confirm_page
@@ -26,7 +26,7 @@ from portfolio.models import Enrolment, Entry
 from portfolio.selectors import own_enrolment, student_entries
 
 
-@require_GET
+@require_safe
 def review_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The reviewer's home: final reports waiting in the programmes they review, oldest first."""
     programmes = list(StudyProgramme.objects.reviewed_by(request.user).distinct())
@@ -63,7 +63,7 @@ def _report_page(
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
     """The student's final report: the editor while it is a draft or returned, else read-only."""
     instance = own_enrolment(request.user, enrolment)
@@ -88,7 +88,7 @@ def report(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
                 texts=form.texts(),
                 photo_ids=form.photo_ids(),
             )
-        except certificate_workflow.WorkflowError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Your report is saved."))
@@ -112,14 +112,14 @@ def report_autosave(request: AuthenticatedHttpRequest, enrolment: int) -> HttpRe
                 texts=form.texts(),
                 photo_ids=form.photo_ids(),
             )
-        except certificate_workflow.WorkflowError as error:
+        except UserFacingError as error:
             return render(request, "certificates/_report_status.html", {"error": str(error)})
     return render(
         request, "certificates/_report_status.html", {"report": saved or existing, "saved": saved}
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_submit(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
     instance = own_enrolment(request.user, enrolment)
     existing = get_object_or_404(FinalReport, enrolment=instance)
@@ -128,7 +128,7 @@ def report_submit(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResp
             certificate_workflow.report_transition(
                 report=existing, by=request.user, action=certificate_workflow.ReportAction.SUBMIT
             )
-        except certificate_workflow.WorkflowError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
             return redirect("certificates:report", enrolment=instance.pk)
         messages.success(request, _("Your final report is sent to the reviewers."))
@@ -146,26 +146,23 @@ def report_submit(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResp
 
 
 def _reviewable_report(user: User, pk: int) -> FinalReport:
-    """A report of a programme the user reviews, or 404."""
+    """A report the user decides on (a reviewer of its programme, by the report's table), or 404."""
     report = get_object_or_404(
         FinalReport.objects.select_related("enrolment__programme", "enrolment__student"), pk=pk
     )
-    if not is_programme_reviewer(user, report.enrolment.programme):
+    if not certificate_workflow.decisions_for(report, user):
         raise Http404
     return report
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_review(request: AuthenticatedHttpRequest, report: int) -> HttpResponse:
     """The reviewer reads the report with its activities and versions, then decides."""
     instance = _reviewable_report(request.user, report)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "")
-        if action not in {
-            certificate_workflow.ReportAction.APPROVE,
-            certificate_workflow.ReportAction.RETURN,
-        }:
+        if action not in certificate_workflow.decisions_for(instance, request.user):
             raise PermissionDenied
         try:
             certificate_workflow.report_transition(
@@ -174,7 +171,7 @@ def report_review(request: AuthenticatedHttpRequest, report: int) -> HttpRespons
                 action=action,
                 comment=form.cleaned_data["comment"],
             )
-        except certificate_workflow.WorkflowError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
             return redirect("certificates:report_review", report=instance.pk)
         messages.success(
@@ -185,6 +182,7 @@ def report_review(request: AuthenticatedHttpRequest, report: int) -> HttpRespons
         )
         return redirect("certificates:review_home")
     entries = [e for e in student_entries(instance.enrolment) if e.status == Entry.Status.APPROVED]
+    decisions = certificate_workflow.decisions_for(instance, request.user)
     return render(
         request,
         "certificates/report_review.html",
@@ -195,6 +193,9 @@ def report_review(request: AuthenticatedHttpRequest, report: int) -> HttpRespons
             "photos": list(instance.photos.all()),
             "versions": list(instance.versions.select_related("decided_by")),
             "form": form,
-            "can_decide": instance.status == FinalReport.Status.SUBMITTED,
+            "can_decide": any(
+                action in decisions
+                for action in certificate_workflow.report.moves_for(instance, request.user)
+            ),
         },
     )

@@ -21,12 +21,14 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities.lookups import get_programme
 from activities.models import Location, StudyProgramme, in_language
 from cil.audit import events_for
+from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
+from cil.workflow import actions_of
 from portfolio import workflow
 from portfolio.models import Entry, Evidence
 from portfolio.services import reflection_questions
@@ -68,7 +70,7 @@ class QueueRow:
     files: int
 
 
-@require_GET
+@require_safe
 def entry_queue(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Submitted activities of the programme's students, oldest first, a page at a time: a
     large programme has hundreds waiting at the start of a term."""
@@ -112,14 +114,15 @@ def entry_queue(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_review(request: AuthenticatedHttpRequest, code: str, entry: int) -> HttpResponse:
     """One submitted activity with its evidence, diary and reflection; approve, return, reject."""
     programme = get_programme(code)
     instance = get_object_or_404(_programme_entries(programme), pk=entry)
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action not in {workflow.Action.APPROVE, workflow.Action.RETURN, workflow.Action.REJECT}:
+        # Only the moves the table gives this user's role (an administrator's decisions).
+        if action not in actions_of(workflow.ENTRIES, instance, request.user):
             raise PermissionDenied
         try:
             workflow.transition(
@@ -128,14 +131,14 @@ def entry_review(request: AuthenticatedHttpRequest, code: str, entry: int) -> Ht
                 action=action,
                 comment=request.POST.get("comment", ""),
             )
-        except workflow.WorkflowError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
             return redirect("certificates:entry_review", code=programme.code, entry=instance.pk)
         done = {
-            workflow.Action.APPROVE: _("Approved: %(title)s (%(student)s)."),
-            workflow.Action.RETURN: _("Returned for changes: %(title)s (%(student)s)."),
-            workflow.Action.REJECT: _("Rejected: %(title)s (%(student)s)."),
-        }[workflow.Action(action)]
+            workflow.EntryAction.APPROVE: _("Approved: %(title)s (%(student)s)."),
+            workflow.EntryAction.RETURN: _("Returned for changes: %(title)s (%(student)s)."),
+            workflow.EntryAction.REJECT: _("Rejected: %(title)s (%(student)s)."),
+        }[workflow.EntryAction(action)]
         messages.success(
             request,
             done
@@ -151,7 +154,7 @@ def entry_review(request: AuthenticatedHttpRequest, code: str, entry: int) -> Ht
             "evidence": list(instance.evidence.all()),
             "notes": list(instance.notes.all()),
             "questions": reflection_questions(instance),
-            "actions": workflow.allowed_actions(instance, request.user),
+            "actions": workflow.moves_for(instance, request.user),
             "history": events_for(instance),
         },
     )

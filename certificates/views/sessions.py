@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,11 +18,12 @@ from certificates.forms import (
 )
 from certificates.models import Session, SessionSignup
 from cil import audit
+from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from portfolio.selectors import own_enrolment
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sessions(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The programme's sessions (career course, presentations) and a form to schedule one."""
     programme = get_programme(code)
@@ -49,16 +51,20 @@ def sessions(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def session(request: AuthenticatedHttpRequest, code: str, session: int) -> HttpResponse:
     """Who signed up; after the session, tick who came to record the step for each of them."""
     programme = get_programme(code)
     instance = get_object_or_404(Session.objects.filter(programmes=programme), pk=session)
     if request.method == "POST":
         attended = {int(pk) for pk in request.POST.getlist("attended") if pk.isdigit()}
-        recorded, problems = certificate_workflow.record_attendance(
-            session=instance, by=request.user, attended_ids=attended
-        )
+        try:
+            recorded, problems = certificate_workflow.record_attendance(
+                session=instance, by=request.user, attended_ids=attended
+            )
+        except certificate_workflow.WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect("certificates:session", code=programme.code, session=instance.pk)
         messages.success(request, _("Attendance recorded: %(n)d students.") % {"n": recorded})
         for problem in problems:
             messages.warning(request, problem)
@@ -67,7 +73,12 @@ def session(request: AuthenticatedHttpRequest, code: str, session: int) -> HttpR
     return render(
         request,
         "certificates/session.html",
-        {"programme": programme, "session": instance, "signups": signups},
+        {
+            "programme": programme,
+            "session": instance,
+            "signups": signups,
+            "started": instance.starts_at <= timezone.now(),
+        },
     )
 
 
@@ -79,7 +90,7 @@ def session_signup(request: AuthenticatedHttpRequest, enrolment: int, session: i
         certificate_workflow.sign_up_for_session(
             session=target, enrolment=instance, by=request.user
         )
-    except certificate_workflow.WorkflowError as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("You are signed up for %(session)s.") % {"session": target})
@@ -92,7 +103,7 @@ def session_cancel(request: AuthenticatedHttpRequest, enrolment: int, session: i
     signup = get_object_or_404(SessionSignup, session_id=session, enrolment=instance)
     try:
         certificate_workflow.cancel_session_signup(signup=signup, by=request.user)
-    except certificate_workflow.WorkflowError as error:
+    except UserFacingError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Your place is cancelled."))

@@ -24,13 +24,14 @@ from certificates.forms import (
     RevokeForm,
 )
 from cil import audit
+from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from cil.responses import confirm_page
 from portfolio.models import Enrolment
 from portfolio.selectors import own_enrolment, progress_for, student_entries
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_activities(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResponse:
     """The student asks for final approval of their set of activities."""
     instance = own_enrolment(request.user, enrolment)
@@ -39,9 +40,9 @@ def request_activities(request: AuthenticatedHttpRequest, enrolment: int) -> Htt
             certificate_workflow.advance(
                 enrolment=instance,
                 by=request.user,
-                action=certificate_workflow.Action.REQUEST_ACTIVITIES,
+                action=certificate_workflow.StageAction.REQUEST_ACTIVITIES,
             )
-        except certificate_workflow.WorkflowError as error:
+        except UserFacingError as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -64,19 +65,13 @@ def _student_context(
     request: AuthenticatedHttpRequest, programme: StudyProgramme, enrolment: Enrolment
 ) -> dict[str, Any]:
     entries = student_entries(enrolment)
-    can = {
-        a.value: certificate_workflow.can(request.user, enrolment, a)
-        for a in certificate_workflow.Action
-    }
     return {
         "programme": programme,
         "enrolment": enrolment,
         "entries": entries,
         "progress": progress_for(enrolment, entries),
-        "can": can,
-        "career_course_open": enrolment.is_active
-        and not enrolment.career_course_on
-        and enrolment.stage != Enrolment.Stage.CERTIFIED,
+        "moves": certificate_workflow.moves_for(enrolment, request.user),
+        "career_course_open": certificate_workflow.career_course_wanted(enrolment) is None,
         "comment_form": CommentForm(),
         "career_form": CareerCourseForm(),
         "presentation_form": PresentationForm(),
@@ -89,7 +84,7 @@ def _student_context(
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def student(request: AuthenticatedHttpRequest, code: str, enrolment: int) -> HttpResponse:
     """One student of the programme: progress, entries, the audit trail, and the next moves."""
     programme = get_programme(code)
@@ -99,17 +94,30 @@ def student(request: AuthenticatedHttpRequest, code: str, enrolment: int) -> Htt
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
-            _student_action(request, instance, action)
-        except certificate_workflow.WorkflowError as error:
+            invalid = _student_action(request, instance, action)
+        except UserFacingError as error:
             messages.error(request, str(error))
+        else:
+            if invalid:  # shown on the form, with what was typed
+                context = {**_student_context(request, programme, instance), **invalid}
+                return render(request, "certificates/student.html", context, status=400)
         return redirect("certificates:student", code=programme.code, enrolment=instance.pk)
     return render(
         request, "certificates/student.html", _student_context(request, programme, instance)
     )
 
 
-def _student_action(request: AuthenticatedHttpRequest, enrolment: Enrolment, action: str) -> None:
-    A = certificate_workflow.Action
+def _invalid(form: forms.Form, name: str, hint: str) -> dict[str, forms.Form]:
+    """The page's form ``name`` with its errors and a line saying what to do."""
+    form.add_error(None, hint)
+    return {name: form}
+
+
+def _student_action(
+    request: AuthenticatedHttpRequest, enrolment: Enrolment, action: str
+) -> dict[str, forms.Form] | None:
+    """Make the chosen move; a form with mistakes comes back to be shown again."""
+    A = certificate_workflow.StageAction
     form: forms.Form
     if action in (A.CONFIRM_ACTIVITIES, A.DECLINE_ACTIVITIES):
         form = CommentForm(request.POST)
@@ -129,8 +137,8 @@ def _student_action(request: AuthenticatedHttpRequest, enrolment: Enrolment, act
     elif action == "career_course":
         form = CareerCourseForm(request.POST)
         if not form.is_valid():
-            raise certificate_workflow.WorkflowError(
-                _("Give the date the career course was completed.")
+            return _invalid(
+                form, "career_form", _("Give the date the career course was completed.")
             )
         certificate_workflow.record_career_course(
             enrolment=enrolment, by=request.user, completed_on=form.cleaned_data["completed_on"]
@@ -139,7 +147,7 @@ def _student_action(request: AuthenticatedHttpRequest, enrolment: Enrolment, act
     elif action == A.ISSUE_DIPLOMA:
         form = IssueForm(request.POST)
         if not form.is_valid():
-            raise certificate_workflow.WorkflowError(_("Choose the language of the diploma."))
+            return _invalid(form, "issue_form", _("Choose the language of the diploma."))
         certificate_workflow.advance(
             enrolment=enrolment,
             by=request.user,
@@ -150,7 +158,7 @@ def _student_action(request: AuthenticatedHttpRequest, enrolment: Enrolment, act
     elif action == A.REVOKE_DIPLOMA:
         form = RevokeForm(request.POST)
         if not form.is_valid():
-            raise certificate_workflow.WorkflowError(_("Give the reason for revoking the diploma."))
+            return _invalid(form, "revoke_form", _("Give the reason for revoking the diploma."))
         certificate_workflow.advance(
             enrolment=enrolment, by=request.user, action=action, comment=form.cleaned_data["reason"]
         )
@@ -158,8 +166,8 @@ def _student_action(request: AuthenticatedHttpRequest, enrolment: Enrolment, act
     elif action == A.RECORD_PRESENTATION:
         form = PresentationForm(request.POST)
         if not form.is_valid():
-            raise certificate_workflow.WorkflowError(
-                _("Give the date and the form of the presentation.")
+            return _invalid(
+                form, "presentation_form", _("Give the date and the form of the presentation.")
             )
         certificate_workflow.advance(
             enrolment=enrolment,
@@ -172,3 +180,4 @@ def _student_action(request: AuthenticatedHttpRequest, enrolment: Enrolment, act
         messages.success(request, _("The presentation is recorded."))
     else:
         raise PermissionDenied
+    return None

@@ -2,15 +2,22 @@
 document.documentElement.classList.remove("no-js");
 
 // Live word count for the final report. It counts as the server does
-// (certificates/wordcount.py): hyphens and apostrophes inside a word keep it one word.
-const WORD = /[\p{L}\p{N}\p{M}]+(?:[-\u2010'\u2019][\p{L}\p{N}\p{M}]+)*/gu;
+// (certificates/wordcount.py): hyphens and apostrophes inside a word keep it one word, and
+// characters that show nothing (format characters such as zero-width spaces, combining marks,
+// variation selectors) are taken out after NFKC normalisation, so they neither pad nor split.
+const WORD = /[\p{L}\p{N}]+(?:[-\u2010'\u2019][\p{L}\p{N}]+)*/gu;
+const INVISIBLE = /[\p{Cf}\p{M}\u200B-\u200D\u2060\uFEFF]/gu;
+
+function countWords(text) {
+  return (text.normalize("NFKC").replace(INVISIBLE, "").match(WORD) || []).length;
+}
 
 function updateWordCount(form) {
   const output = form.querySelector("[data-word-count-output]");
   if (!output) return;
   let words = 0;
   form.querySelectorAll("textarea[data-counts]").forEach((area) => {
-    words += (area.value.match(WORD) || []).length;
+    words += countWords(area.value);
   });
   output.textContent = String(words);
   const min = Number(form.dataset.minWords), max = Number(form.dataset.maxWords);

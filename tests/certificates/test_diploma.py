@@ -197,6 +197,16 @@ def test_abroad_optional_programme_without_presentation_goes_straight_to_the_dip
     assert Diploma.objects.filter(enrolment=enrolment).count() == 1
 
 
+def test_issuing_again_to_a_certified_student_says_why_not(personas: Personas) -> None:
+    enrolment = presented(personas)
+    workflow.advance(enrolment=enrolment, by=personas.admin_p, action="issue_diploma")
+    with pytest.raises(workflow.WorkflowError) as refused:
+        workflow.advance(enrolment=enrolment, by=personas.admin_p, action="issue_diploma")
+    assert "already holds a valid diploma" in str(refused.value)
+    assert "withdrawn" not in str(refused.value)
+    assert Diploma.objects.count() == 1
+
+
 def test_revoke_and_issue_a_corrected_diploma(personas: Personas, client: Client) -> None:
     enrolment = presented(personas)
     workflow.advance(enrolment=enrolment, by=personas.admin_p, action="issue_diploma")
@@ -277,7 +287,7 @@ def test_a_failed_rendering_stores_nothing(personas: Personas, monkeypatch) -> N
     def broken_audit(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("certificates.workflow.audit.record", broken_audit)
+    monkeypatch.setattr("cil.audit.record", broken_audit)
     with pytest.raises(RuntimeError):
         workflow.advance(enrolment=enrolment, by=personas.admin_p, action="issue_diploma")
     assert not Diploma.objects.exists()

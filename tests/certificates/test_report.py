@@ -17,23 +17,10 @@ from tests.factories import (
     enrolment_with_activities,
 )
 from tests.support.clients import client_for
-
-# Bokmål with hyphenated words, as a student writes it: 10 words by a person's count.
-NORWEGIAN = "Utvekslingen i Granada ga meg et e-post-vennskap og CIL-sertifikatet \u2013 endelig! "
+from tests.support.wordcount_cases import NORWEGIAN, WORD_COUNT_CASES
 
 
-@pytest.mark.parametrize(
-    ("text", "words"),
-    [
-        ("", 0),
-        ("Hello world.", 2),
-        (NORWEGIAN, 10),
-        ("Sykepleier-student's  notes, 2025-2026.", 3),
-        ("A dash - is not a word; nor is \u2013 this.", 9),
-        ("æ ø å", 3),
-        ("snake_case counts twice", 4),
-    ],
-)
+@pytest.mark.parametrize(("text", "words"), WORD_COUNT_CASES)
 def test_words_are_counted_as_a_person_would(text: str, words: int) -> None:
     assert count_words(text) == words
 
@@ -256,3 +243,14 @@ def test_the_students_home_shows_the_report_status(personas: Personas, report: F
     workflow.report_transition(report=report, by=personas.student_a, action="submit")
     page = client_for(personas.student_a).get(reverse("portfolio:home")).content.decode()
     assert "Awaiting review" in page
+
+
+def test_who_decides_on_a_report_is_read_from_its_table(
+    personas: Personas, report: FinalReport
+) -> None:
+    reviewer_q = ProgrammeRoleFactory(programme=personas.programme_q, role="reviewer").user
+    deciding = {"approve", "return"}
+    assert workflow.decisions_for(report, personas.reviewer_p) == deciding
+    assert workflow.decisions_for(report, personas.superuser) == deciding
+    for user in (reviewer_q, personas.student_a, personas.admin_p, personas.central):
+        assert workflow.decisions_for(report, user) == set()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certificates import workflow
-from certificates.models import Session, SessionSignup
+from certificates.models import Diploma, Session, SessionSignup
 from tests.conftest import Personas
 from tests.factories import EnrolmentFactory, UserFactory
 from tests.support.clients import client_for
@@ -26,6 +26,14 @@ def make_session(programme, kind="ceremony", capacity=30, days=7) -> Session:
     )
     session.programmes.add(programme)
     return session
+
+
+def has_started(session: Session) -> None:
+    """The session's time comes: sign-up closes and attendance can be recorded."""
+    Session.objects.filter(pk=session.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    session.refresh_from_db()
 
 
 def test_administrator_schedules_a_session(personas: Personas) -> None:
@@ -101,6 +109,7 @@ def test_attendance_records_the_presentation_for_those_who_came(personas: Person
         workflow.sign_up_for_session(session=session, enrolment=e, by=e.student)
         for e in (came, away)
     ]
+    has_started(session)
     client = client_for(personas.admin_p)
     client.post(
         reverse("certificates:session", args=["nursing", session.pk]), {"attended": [signups[0].pk]}
@@ -110,7 +119,7 @@ def test_attendance_records_the_presentation_for_those_who_came(personas: Person
     assert (came.stage, came.presentation_form, came.presented_on) == (
         "presented",
         "ceremony",
-        session.starts_at.date(),
+        timezone.localdate(session.starts_at),
     )
     assert (away.stage, away.presented_on) == ("report_approved", None)
     assert list(SessionSignup.objects.order_by("pk").values_list("attended", flat=True)) == [
@@ -127,9 +136,10 @@ def test_attendance_at_a_career_course_records_it(personas: Personas) -> None:
     signup = workflow.sign_up_for_session(
         session=session, enrolment=enrolment, by=personas.student_a
     )
+    has_started(session)
     workflow.record_attendance(session=session, by=personas.admin_p, attended_ids={signup.pk})
     enrolment.refresh_from_db()
-    assert enrolment.career_course_on == session.starts_at.date()
+    assert enrolment.career_course_on == timezone.localdate(session.starts_at)
 
 
 def test_student_sees_sessions_for_the_next_step_and_signs_up_and_cancels(
@@ -159,3 +169,55 @@ def test_another_student_cannot_sign_someone_up(personas: Personas) -> None:
     )
     assert response.status_code == 404
     assert not SessionSignup.objects.exists()
+
+
+def test_attendance_waits_until_the_session_has_started(personas: Personas) -> None:
+    session = make_session(personas.programme_p, kind="ceremony", days=21)
+    enrolment = EnrolmentFactory(
+        student=personas.student_a, programme=personas.programme_p, stage="report_approved"
+    )
+    signup = workflow.sign_up_for_session(
+        session=session, enrolment=enrolment, by=enrolment.student
+    )
+    with pytest.raises(workflow.WorkflowError, match="once the session has started"):
+        workflow.record_attendance(session=session, by=personas.admin_p, attended_ids={signup.pk})
+    client = client_for(personas.admin_p)
+    url = reverse("certificates:session", args=["nursing", session.pk])
+    page = client.get(url).content.decode()
+    assert "Record attendance" not in page and "once the session has started" in page
+    response = client.post(url, {"attended": [signup.pk]}, follow=True)
+    assert "once the session has started" in response.content.decode()
+    enrolment.refresh_from_db()
+    signup.refresh_from_db()
+    session.refresh_from_db()
+    assert (enrolment.stage, enrolment.presented_on, signup.attended) == (
+        "report_approved",
+        None,
+        None,
+    )
+    assert session.attendance_recorded_at is None
+    assert not Diploma.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "field", "stage"),
+    [
+        ("record_presentation", "presented_on", "report_approved"),
+        ("career_course", "completed_on", "enrolled"),
+    ],
+)
+def test_a_presentation_or_career_course_cannot_be_dated_in_the_future(
+    personas: Personas, action: str, field: str, stage: str
+) -> None:
+    enrolment = EnrolmentFactory(
+        student=personas.student_a, programme=personas.programme_p, stage=stage
+    )
+    future = timezone.localdate() + datetime.timedelta(days=21)
+    response = client_for(personas.admin_p).post(
+        reverse("certificates:student", args=["nursing", enrolment.pk]),
+        {"action": action, field: future.isoformat(), "form": "ceremony"},
+        follow=True,
+    )
+    assert "cannot be in the future" in response.content.decode()
+    enrolment.refresh_from_db()
+    assert (enrolment.presented_on, enrolment.career_course_on) == (None, None)

@@ -23,7 +23,7 @@ from tests.support.clients import client_for
 pytestmark = pytest.mark.django_db
 
 STAGES = [s.value for s in Enrolment.Stage]
-ACTIONS = [a.value for a in workflow.Action]
+ACTIONS = [a.value for a in workflow.StageAction]
 ROLES = ["student_a", "student_b", "admin_p", "admin_q", "reviewer_p", "central", "superuser"]
 # Written from the users' side: who moves the enrolment, from where, to where.
 ALLOWED = {
@@ -207,3 +207,41 @@ def test_administrators_hear_of_a_request_and_reviewers_of_a_report(
         workflow.report_transition(report=report, by=personas.student_a, action="submit")
     assert [m.to for m in mailoutbox] == [[personas.reviewer_p.email]]
     assert f"/certificates/review/{report.pk}/" in mailoutbox[0].body
+
+
+def test_moves_for_offers_by_stage_and_role_and_allows_by_the_condition(
+    personas: Personas,
+) -> None:
+    short = EnrolmentFactory(student=personas.student_a, programme=personas.programme_p)
+    moves = workflow.moves_for(short, personas.student_a)
+    assert list(moves) == ["request_activities"]
+    assert not moves.allows("request_activities")  # no approved activities yet
+    assert list(workflow.moves_for(short, personas.admin_p)) == []
+    short.delete()
+    met = meeting_the_rules(personas)
+    assert workflow.moves_for(met, personas.student_a).allows("request_activities")
+    assert not workflow.moves_for(met, personas.student_b).allows("request_activities")
+
+
+def test_a_withdrawn_enrolment_offers_nothing_but_a_certified_one_can_be_revoked(
+    personas: Personas,
+) -> None:
+    withdrawn = meeting_the_rules(personas, status="withdrawn")
+    assert list(workflow.moves_for(withdrawn, personas.student_a)) == []
+    withdrawn.delete()
+    certified = meeting_the_rules(personas, stage="certified", status="completed")
+    assert list(workflow.moves_for(certified, personas.admin_p)) == ["revoke_diploma"]
+
+
+def test_a_form_with_mistakes_on_the_students_page_is_shown_again_with_what_to_do(
+    personas: Personas,
+) -> None:
+    enrolment = meeting_the_rules(personas, stage="activities_approved")
+    page = reverse("certificates:student", args=["nursing", enrolment.pk])
+    response = client_for(personas.admin_p).post(
+        page, {"action": "career_course", "completed_on": "not a date"}
+    )
+    assert response.status_code == 400
+    assert "Give the date the career course was completed." in response.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.career_course_on is None

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import re
+import time
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -17,15 +19,17 @@ SIGNUP = {
 
 
 @pytest.mark.django_db
-def test_signup_needs_a_verified_email_before_login(client) -> None:
+def test_signup_needs_a_verified_email_before_login(client, settings) -> None:
     response = client.post("/accounts/signup/", {**SIGNUP, "email": "ingrid@uni.example"})
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
     user = User.objects.get(email="ingrid@uni.example")
     assert user.full_name == "Ingrid Kristiansen"
     assert len(mail.outbox) == 1
+    # Links in mail are built from SITE_URL (tests/cil/test_mail_links.py).
     link = re.search(
-        r"http://testserver(/accounts/confirm-email/[^/\s]+/)", str(mail.outbox[0].body)
+        rf"{re.escape(settings.SITE_URL)}(/accounts/confirm-email/[^/\s]+/)",
+        str(mail.outbox[0].body),
     )
     assert link, mail.outbox[0].body
 
@@ -120,3 +124,67 @@ def test_anonymous_language_switch_still_works() -> None:
     response = Client().post("/i18n/setlang/", {"language": "nb", "next": "/"})
     assert response.status_code == 302
     assert response.cookies["django_language"].value == "nb"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ('=HYPERLINK("http://evil.example/?x=1","click")', "web address"),
+        ("Win a prize at evil.example now", "web address"),
+        ("See www.evil.example", "web address"),
+        ("Write to me at spam@evil.example", "web address"),
+        ("Ingrid\nClick here: a prize awaits", "line breaks"),
+        ("Ingrid\r\nBcc: everyone", "line breaks"),
+        ("Ingrid\u202eevil", "line breaks"),  # a right-to-left override turns text around
+        ("Ingrid\u200bKristiansen", "line breaks"),
+        ("I" * 101, "at most 100 characters"),
+    ],
+)
+def test_a_name_carries_no_links_line_breaks_or_long_text(client, name: str, message: str) -> None:
+    response = client.post(
+        "/accounts/signup/", {**SIGNUP, "full_name": name, "email": "ingrid@uni.example"}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not User.objects.exists()
+    assert not mail.outbox
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    ["Ingrid Kristiansen", "J.R.R. Tolkien", "Anne-Marie O'Neil", "Åse Ødegård", "I" * 100],
+)
+def test_ordinary_names_are_welcome(client, name: str) -> None:
+    client.post("/accounts/signup/", {**SIGNUP, "full_name": name, "email": "ingrid@uni.example"})
+    assert User.objects.get().full_name == name
+
+
+@pytest.mark.django_db
+def test_an_account_adds_only_a_few_email_addresses_a_day(monkeypatch) -> None:
+    import allauth.core.internal.ratelimit as allauth_ratelimit
+
+    clock = {"now": 1_800_000_000.0}
+    # allauth reads the wall clock for its windows: an hour and a day pass in the test.
+    wall_clock = SimpleNamespace(
+        time=lambda: clock["now"], monotonic=time.monotonic, sleep=time.sleep
+    )
+    monkeypatch.setattr(allauth_ratelimit, "time", wall_clock)
+    user = UserFactory()
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    # Changing addresses asks for the password again first (re-authentication).
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    statuses = []
+    for i in range(12):
+        clock["now"] += 300  # spread over an hour: no per-minute limit is reached
+        response = client.post(
+            "/accounts/email/", {"action_add": "", "email": f"other{i}@uni.example"}
+        )
+        statuses.append(response.status_code)
+    assert statuses == [302] * 10 + [429, 429]
+    assert len(mail.outbox) == 10
+    clock["now"] += 86_400  # a day later
+    response = client.post("/accounts/email/", {"action_add": "", "email": "late@uni.example"})
+    assert response.status_code == 302

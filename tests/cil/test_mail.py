@@ -11,7 +11,7 @@ from django.urls import reverse
 from portfolio import workflow
 from portfolio.models import Entry
 from tests.conftest import Personas
-from tests.factories import EnrolmentFactory, EntryFactory
+from tests.factories import ActivityFactory, EnrolmentFactory, EntryFactory
 
 pytestmark = pytest.mark.django_db
 FAILING = "tests.support.failing_mail.EmailBackend"
@@ -60,3 +60,17 @@ def test_administrators_see_mail_the_worker_could_not_send(personas: Personas) -
     page = client.get(reverse("portfolio:programme_students", args=["nursing"])).content.decode()
     assert "These e-mails could not be sent" in page
     assert personas.student_a.email in page
+
+
+def test_subjects_are_plain_text_not_html(personas: Personas, mailoutbox, committed) -> None:
+    entry = EntryFactory(
+        enrolment=EnrolmentFactory(student=personas.student_a, programme=personas.programme_p),
+        activity=ActivityFactory(
+            programme=personas.programme_p, title_en='"Café & culture" <for> students'
+        ),
+        status="submitted",
+    )
+    with committed():
+        workflow.transition(entry=entry, by=personas.admin_p, action="approve")
+    (message,) = mailoutbox
+    assert message.subject == '[CIL] Approved: "Café & culture" <for> students'

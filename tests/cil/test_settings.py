@@ -52,3 +52,26 @@ def test_a_malformed_setting_fails_loudly_at_start() -> None:
 def test_models_and_migrations_agree() -> None:
     result = run_manage("makemigrations", "--check", "--dry-run", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_fails_while_site_url_is_the_development_default() -> None:
+    env = {k: v for k, v in PRODUCTION.items() if k != "SITE_URL"}
+    result = run_manage(
+        "check", "--deploy", **{**env, "DJANGO_CSRF_TRUSTED_ORIGINS": "https://cil.uni.example"}
+    )
+    assert result.returncode != 0
+    assert "cil.E010" in result.stderr + result.stdout
+    assert "SITE_URL" in result.stderr + result.stdout
+    # Without --deploy, development goes on as before.
+    assert run_manage("check", **env).returncode == 0
+
+
+def test_pages_switch_off_camera_microphone_geolocation_and_payment(client) -> None:
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    policy = {
+        part.strip().partition("=")[0]: part.strip().partition("=")[2]
+        for part in response["Permissions-Policy"].split(",")
+    }
+    for feature in ("camera", "microphone", "geolocation", "payment"):
+        assert policy[feature] == "()", feature

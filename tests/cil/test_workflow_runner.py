@@ -1,8 +1,12 @@
-"""cil/workflow.py: the checks every state machine shares, on a table of its own."""
+"""cil/workflow.py: the checks every state machine shares, on a table of its own.
+
+(``make_move`` itself runs in every machine's tests: entries, stages, the final report.)
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -61,3 +65,21 @@ def test_a_comment_and_the_moves_own_condition_are_checked() -> None:
     with pytest.raises(WorkflowError, match=r"^Not this week\.$"):
         choose("closed", "reopen", {"owner"}, target={"why_not": "Not this week."})
     assert choose("closed", "reopen", {"owner"}).to == "open"
+
+
+def test_a_closed_row_is_told_so_after_the_role_and_before_the_state() -> None:
+    with pytest.raises(PermissionDenied):
+        choose_move(**{**ARGS, "actors": {"judge"}, "closed": "Withdrawn."})
+    with pytest.raises(WorkflowError, match=r"^Withdrawn\.$"):
+        choose_move(**{**ARGS, "state": "closed", "closed": "Withdrawn."})
+
+
+ARGS: dict[str, Any] = {
+    "table": TABLE,
+    "state": "open",
+    "action": "close",
+    "actors": {"owner"},
+    "comment": "",
+    "wrong_state": "Wrong.",
+    "comment_needed": "Say why.",
+}

@@ -57,6 +57,12 @@ class Visit:
         return [url for url in self.visited if url not in self.checked and url != "about:blank"]
 
 
+@pytest.fixture(autouse=True)
+def _links_in_mail_to_the_live_server(live_server, settings) -> None:
+    """Links in mail are built from SITE_URL: here, the test's own server."""
+    settings.SITE_URL = live_server.url
+
+
 @pytest.fixture
 def visit(page: Page, live_server, request: pytest.FixtureRequest) -> Iterator[Visit]:
     page.set_default_timeout(10_000)

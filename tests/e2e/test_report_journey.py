@@ -12,6 +12,7 @@ from tests.e2e.conftest import Visit, fits_the_screen, prefer_language, sign_in_
 from tests.factories import (
     enrolment_with_activities,
 )
+from tests.support.wordcount_cases import WORD_COUNT_CASES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -139,3 +140,21 @@ def test_student_writes_the_final_report_on_a_phone(
     fits_the_screen(page)
     enrolment.final_report.refresh_from_db()
     assert PARAGRAPH.strip() in enrolment.final_report.sections[0]["text"]
+
+
+def test_the_live_counter_counts_as_the_server_does(visit: Visit, personas: Personas) -> None:
+    enrolment_with_activities(
+        student=personas.student_a, programme=personas.programme_p, stage="activities_approved"
+    )
+    page = visit.page
+    sign_in_as(visit, personas.student_a)
+    visit.goto("/portfolio/")
+    page.get_by_role("link", name=TEXT["en"]["report"], exact=True).click()
+    visit.check()
+    boxes = page.locator("textarea[data-counts]")
+    for i in range(1, boxes.count()):
+        boxes.nth(i).fill("")
+    counter = page.locator("[data-word-count-output]")
+    for text, words in WORD_COUNT_CASES:
+        boxes.first.fill(text)
+        expect(counter).to_have_text(str(words), timeout=2_000)

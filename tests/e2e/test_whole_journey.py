@@ -4,10 +4,14 @@ demo rule sets: at home and abroad with the career course and a presentation at 
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import FilePayload, expect
 from pypdf import PdfReader
 
+from certificates.models import Session
 from tests.conftest import Personas
 from tests.e2e.conftest import Visit, sign_in_as
 from tests.factories import ActivityFactory, tiny_pdf
@@ -144,6 +148,8 @@ def test_from_sign_up_to_verification(visit: Visit, personas: Personas, rule_set
         visit.goto("/portfolio/")
         page.get_by_role("button", name="Sign me up").click()
         visit.check()
+        # The day of the ceremony comes: only then can attendance be recorded.
+        Session.objects.update(starts_at=timezone.now() - datetime.timedelta(hours=1))
         as_user(visit, admin)
         visit.goto(f"/manage/{code}/sessions/")
         page.get_by_role("link", name="Presentation ceremony").click()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import threading
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections, transaction
 from django.urls import reverse
 
 from portfolio import services
@@ -281,3 +284,34 @@ def test_portfolio_pages_keep_a_constant_number_of_queries(
         assert (
             admin.get(reverse("portfolio:programme_students", args=["nursing"])).status_code == 200
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_evidence_deleted_while_submitting_stops_the_submission(
+    personas: Personas, enrolment
+) -> None:
+    """The last evidence file is deleted in one request while another submits: the submission
+    must see the deletion, or an entry without evidence goes to the administrators."""
+    entry = EntryFactory(enrolment=enrolment)
+    ready_to_submit(entry, personas.student_a)
+    evidence = entry.evidence.get()
+    submitting = threading.Event()
+
+    def delete_slowly() -> None:
+        try:
+            with transaction.atomic():
+                services.delete_evidence(evidence=evidence, by=personas.student_a)
+                submitting.wait(timeout=10)
+                time.sleep(1)  # the submission is now waiting for the entry's lock
+        finally:
+            connections.close_all()
+
+    deleter = threading.Thread(target=delete_slowly)
+    deleter.start()
+    time.sleep(0.5)  # the deletion holds the entry's lock, not yet committed
+    submitting.set()
+    with pytest.raises(services.PortfolioError, match="Upload at least one piece of evidence"):
+        services.submit_entry(entry=entry, by=personas.student_a)
+    deleter.join(timeout=30)
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.DRAFT and not entry.evidence.exists()

@@ -19,7 +19,7 @@ from tests.factories import EnrolmentFactory, EntryFactory, EvidenceFactory
 from tests.support.clients import client_for
 
 STATES = [s.value for s in Entry.Status]
-ACTIONS = [a.value for a in workflow.Action]
+ACTIONS = [a.value for a in workflow.EntryAction]
 ROLES = ["student_a", "student_b", "admin_p", "admin_q", "reviewer_p", "central", "superuser"]
 
 # Written out from the users' side, apart from workflow.TRANSITIONS: who may do what, when.

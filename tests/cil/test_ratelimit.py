@@ -1,0 +1,81 @@
+"""The public pages' rate limit holds under simultaneous requests, with the database cache that
+production uses by default (the suite's own cache is in memory)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection, connections
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from cil import ratelimit
+
+TABLE = "cil_test_concurrent_cache"
+DATABASE_CACHE = {"default": {"BACKEND": "cil.cache.DatabaseCache", "LOCATION": TABLE}}
+
+
+@pytest.fixture
+def database_cache(transactional_db: None) -> Iterator[None]:
+    with override_settings(CACHES=DATABASE_CACHE):
+        call_command("createcachetable", verbosity=0)
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+
+def test_sixty_simultaneous_lookups_get_exactly_the_limit(
+    database_cache: None, settings, monkeypatch
+) -> None:
+    settings.CIL_VERIFY_RATE_PER_MINUTE = 30
+    monkeypatch.setattr(ratelimit, "_now", lambda: 1_800_000_010.0)  # one and the same minute
+    start = threading.Barrier(60)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def look_up(i: int) -> None:
+        try:
+            client = Client()
+            start.wait(timeout=30)
+            status = client.get(reverse("certificates:verify", args=[f"code{i}"])).status_code
+            with lock:
+                statuses.append(status)
+        finally:
+            connections.close_all()  # each thread had its own database connection
+
+    threads = [threading.Thread(target=look_up, args=(i,)) for i in range(60)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert Counter(statuses) == {404: 30, 429: 30}
+
+
+def test_the_database_cache_counts_up_from_what_add_left(database_cache: None) -> None:
+    assert cache.add("counter", 0, timeout=90)
+    assert not cache.add("counter", 5, timeout=90)
+    assert [cache.incr("counter") for _ in range(3)] == [1, 2, 3]
+    assert cache.incr("counter", 10) == 13
+    with pytest.raises(ValueError):
+        cache.incr("missing-counter")
+
+
+def test_a_database_cache_url_gives_the_counting_database_cache() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.CACHES)"],
+        env={**os.environ, "CACHE_URL": "dbcache://cil_cache"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "'BACKEND': 'cil.cache.DatabaseCache'" in result.stdout
