@@ -4,6 +4,9 @@ The PDF is made once, when the diploma is issued, from a snapshot of the facts; 
 bytes are what every later download returns. WeasyPrint is given everything it needs inline
 (the stylesheet, the logo and the QR code as data) and a URL fetcher that reads only data:
 URIs, so nothing a user typed can make the server fetch an address.
+
+The PDF is tagged PDF/UA-1: a structure tree for screen readers, the document's language and
+title, and each language's page marked with its own language.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import hashlib
 import uuid
 from typing import Any
 
+import pydyf
 import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -23,7 +27,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import ImageFile
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Document
 from weasyprint.urls import URLFetcher
 
 from activities.models import ProgrammePage
@@ -118,9 +122,32 @@ def render_pdf(*, content: dict[str, Any], number: str, code: str, language: str
     html = render_html(content=content, number=number, code=code, language=language)
     fetcher = inline_only_fetcher()
     pdf: bytes = HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(
-        stylesheets=[_stylesheet()]
+        stylesheets=[_stylesheet()], pdf_variant="pdf/ua-1", finisher=_mark_page_languages
     )
     return pdf
+
+
+def _mark_page_languages(document: Document, pdf: pydyf.PDF) -> None:
+    """Give each language's section in the structure tree its own /Lang.
+
+    WeasyPrint tags the whole document with the root element's language only; a screen reader
+    would then read the bokmål page of a bilingual diploma with an English voice. Each section
+    starts with an anchor ``diploma-<lang>``; a page without one continues the page before."""
+    language = None
+    page_language = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor.startswith("diploma-"):
+                language = anchor.removeprefix("diploma-")
+        page_language[pdf.page_references[number]] = language
+    sections = (
+        obj
+        for obj in pdf.objects
+        if isinstance(obj, dict) and obj.get("Type") == "/StructElem" and obj.get("S") == "/Sect"
+    )
+    for section in sections:
+        if lang := page_language.get(section.get("Pg")):
+            section["Lang"] = pydyf.String(lang)
 
 
 def render_html(*, content: dict[str, Any], number: str, code: str, language: str) -> str:
@@ -133,7 +160,8 @@ def render_html(*, content: dict[str, Any], number: str, code: str, language: st
         "qr": segno.make(url, error="m").png_data_uri(scale=8, border=2),
     }
     pages = []
-    for lang in ("en", "nb") if language == Diploma.Language.BOTH else (language,):
+    languages = ("en", "nb") if language == Diploma.Language.BOTH else (language,)
+    for lang in languages:
         with translation.override(lang):
             statement = render_markdown(content["employer_statement"][lang])
             pages.append(
@@ -149,7 +177,12 @@ def render_html(*, content: dict[str, Any], number: str, code: str, language: st
                     },
                 )
             )
-    return render_to_string("certificates/diploma/diploma.html", {"pages": pages, "number": number})
+    # The document's language and title are the first page's: what a reader opens it on.
+    with translation.override(languages[0]):
+        return render_to_string(
+            "certificates/diploma/diploma.html",
+            {"pages": pages, "number": number, "holder": content["holder"], "lang": languages[0]},
+        )
 
 
 @functools.cache

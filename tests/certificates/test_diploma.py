@@ -4,6 +4,8 @@ bytes never change, revoking and reissuing, the public verification page, batche
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from typing import Any
 
 import pypdfium2
 import pytest
@@ -13,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
+from pypdf.generic import BooleanObject, DictionaryObject, IndirectObject
 
 from certificates import workflow
 from certificates.models import Diploma, DiplomaBatch
@@ -94,6 +97,57 @@ def test_both_languages_give_one_page_each(personas: Personas) -> None:
     assert "Oslo, Norway" in reader.pages[0].extract_text()
     assert "Oslo, Norge" in reader.pages[1].extract_text()
     assert "Norway" not in reader.pages[1].extract_text()
+
+
+def structure(node: Any) -> Iterator[Any]:
+    """Every element of a PDF structure tree below ``node``, depth first."""
+    node = node.get_object()
+    if isinstance(node, DictionaryObject) and "/S" in node:
+        yield node
+    if isinstance(node, DictionaryObject):
+        kids = node.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if isinstance(kid, (IndirectObject, DictionaryObject)):
+                yield from structure(kid)
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "sections"),
+    [
+        ("en", "diploma number", ["en"]),
+        ("nb", "diplomnummer", ["nb"]),
+        ("both", "diploma number", ["en", "nb"]),  # the first page's language
+    ],
+)
+def test_the_diploma_is_a_tagged_pdf_a_screen_reader_can_follow(
+    personas: Personas, language: str, title: str, sections: list[str]
+) -> None:
+    enrolment = presented(personas)
+    workflow.advance(
+        enrolment=enrolment, by=personas.admin_p, action="issue_diploma", language=language
+    )
+    diploma = Diploma.objects.get()
+    reader = PdfReader(io.BytesIO(diploma.pdf.read()))
+    catalog: Any = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"] == BooleanObject(True)
+    assert catalog["/Lang"] == sections[0]
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] == BooleanObject(True)
+    assert reader.metadata is not None
+    assert reader.metadata.title == (
+        f"Certificate of International Learning (CIL): {personas.student_a.full_name}, "
+        f"{title} {diploma.number}"
+    )
+    assert reader.xmp_metadata is not None
+    assert "pdfuaid" in reader.xmp_metadata.stream.get_data().decode()  # claims PDF/UA-1
+    elements = list(structure(catalog["/StructTreeRoot"]))
+    kinds = {str(e["/S"]) for e in elements}
+    assert {"/Document", "/Sect", "/H1", "/H2", "/P", "/Table", "/TH", "/TD", "/Figure"} <= kinds
+    # Each language's page is a section in its own language.
+    assert [e.get("/Lang") for e in elements if e["/S"] == "/Sect"] == sections
+    # Every image has alternative text; the QR code's says where it leads.
+    figures = [str(e.get("/Alt", "")) for e in elements if e["/S"] == "/Figure"]
+    assert len(figures) == 2 * len(sections) and all(figures)
+    assert any("QR" in alt for alt in figures)
 
 
 def test_two_downloads_are_the_same_bytes(personas: Personas) -> None:
