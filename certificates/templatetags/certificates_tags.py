@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from certificates import queues
 from certificates.models import FinalReport, Session, SessionSignup
 from certificates.workflow import session_wanted
 
@@ -39,3 +40,9 @@ def final_report_status(enrolment: Any) -> str:
     """The student's final report status in words ("" before one is started)."""
     report = FinalReport.objects.filter(enrolment=enrolment).only("status").first()
     return report.get_status_display() if report else ""
+
+
+@register.inclusion_tag("certificates/_programme_queues.html", takes_context=True)
+def programme_queues(context: template.Context, programme: Any) -> dict[str, Any]:
+    """What waits for the programme's staff, for its administration page."""
+    return {"queues": queues.programme_queues(programme, context["request"].user)}

@@ -71,6 +71,11 @@ def _student_context(
     return {
         "programme": programme,
         "enrolment": enrolment,
+        # The stage and role allow issuing; the move's own condition may still refuse it (the
+        # presentation or career course not recorded): then the page says why, not the button.
+        "diploma_waits_for": certificate_workflow.ready_for_diploma(enrolment)
+        if can[certificate_workflow.Action.ISSUE_DIPLOMA]
+        else None,
         "entries": entries,
         "progress": progress_for(enrolment, entries),
         "can": can,
