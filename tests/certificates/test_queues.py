@@ -75,7 +75,7 @@ def test_every_queue_shows_its_count_and_the_age_of_its_oldest_item(personas: Pe
     for line in (
         "2 activities waiting for approval",
         "the oldest has waited 10 days",
-        "2 students asking for final approval of their activities",
+        "2 requests for final approval of activities",
         "the oldest has waited 11 days",
         "2 activity proposals waiting for a decision",
         "the oldest has waited 12 days",
