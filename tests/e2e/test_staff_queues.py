@@ -26,12 +26,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 TEXT = {
     "en": {
-        "queues": [
-            "2 activities waiting for approval · the oldest has waited 4 days",
-            "1 request for final approval of activities · the oldest has waited 3 days",
-            "0 activity proposals waiting for a decision",
-            "1 final report waiting for a reviewer · the oldest has waited 6 hours",
-        ],
+        "waiting": "Waiting now",
         "asking": "1 request for final approval of activities",
         "stage": "Stage",
         "asking_stage": "Activities sent for final approval",
@@ -42,13 +37,7 @@ TEXT = {
         "who_came": "Who came?",
     },
     "nb": {
-        "queues": [
-            "2 aktiviteter venter på godkjenning · den eldste har ventet i 4 dager",
-            "1 forespørsel om endelig godkjenning av aktiviteter · den eldste har ventet i 3 dager",
-            "0 aktivitetsforslag venter på avgjørelse",
-            "1 avsluttende refleksjonsrapport venter på en fagperson · "
-            "den eldste har ventet i 6 timer",
-        ],
+        "waiting": "Venter nå",
         "asking": "1 forespørsel om endelig godkjenning av aktiviteter",
         "stage": "Trinn",
         "asking_stage": "Aktiviteter sendt til endelig godkjenning",
@@ -58,6 +47,23 @@ TEXT = {
         "record": "Registrer oppmøte",
         "who_came": "Hvem møtte?",
     },
+}
+
+
+# The lines of "Waiting now", in order.
+QUEUES = {
+    "en": [
+        "2 activities waiting for approval · the oldest has waited 4 days",
+        "1 request for final approval of activities · the oldest has waited 3 days",
+        "0 activity proposals waiting for a decision",
+        "1 final report waiting for a reviewer · the oldest has waited 6 hours",
+    ],
+    "nb": [
+        "2 aktiviteter venter på godkjenning · den eldste har ventet i 4 dager",
+        "1 forespørsel om endelig godkjenning av aktiviteter · den eldste har ventet i 3 dager",
+        "0 aktivitetsforslag venter på avgjørelse",
+        "1 avsluttende refleksjonsrapport venter på en fagperson · den eldste har ventet i 6 timer",
+    ],
 }
 
 
@@ -93,8 +99,8 @@ def test_administrator_sees_what_waits_and_finds_the_final_approval_request(
     page = visit.page
 
     visit.goto("/manage/nursing/")
-    queues = page.get_by_role("region", name={"en": "Waiting now", "nb": "Venter nå"}[language])
-    expect(queues.get_by_role("listitem")).to_contain_text(t["queues"])
+    queues = page.get_by_role("region", name=t["waiting"])
+    expect(queues.get_by_role("listitem")).to_contain_text(QUEUES[language])
     queues.get_by_role("link", name=t["asking"]).click()
     visit.check("-asking")
     expect(page.get_by_label(t["stage"])).to_have_value("activities_requested")
