@@ -384,6 +384,16 @@ def programme_students(request: AuthenticatedHttpRequest, code: str) -> HttpResp
         enrolments = enrolments.filter(
             Q(student__full_name__icontains=query) | Q(student__email__icontains=query)
         )
+    # A stage, e.g. those asking for final approval (linked from the administration page):
+    # the students on their way at that stage, not those who withdrew there.
+    stage = request.GET.get("stage", "")
+    if stage in Enrolment.Stage.values:
+        enrolments = enrolments.filter(status=Enrolment.Status.ACTIVE, stage=stage)
+    else:
+        stage = ""
+    filters = {
+        key: value for key, value in (("q", request.GET.get("q", "")), ("stage", stage)) if value
+    }
     page = Paginator(enrolments, STUDENTS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -393,7 +403,9 @@ def programme_students(request: AuthenticatedHttpRequest, code: str) -> HttpResp
             "enrolments": page,
             "page_obj": page,
             "q": request.GET.get("q", ""),
-            "query": urlencode({"q": request.GET["q"]}) if request.GET.get("q") else "",
+            "stage": stage,
+            "stages": Enrolment.Stage.choices,
+            "query": urlencode(filters),
             # A mail server that fails never stops a transition; here the administrators see
             # whom the portal could not tell.
             "undelivered": undelivered(

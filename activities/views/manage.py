@@ -66,7 +66,10 @@ def manage(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_safe
 def manage_programme(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    """One programme: rules, catalogue (current and archived) and waiting proposals."""
+    """One programme: what waits for its staff, rules, catalogue (current and archived).
+
+    The queues come from the ``programme_queues`` template tag: three of them belong to the
+    apps above this one (certificates/queues.py)."""
     programme = get_programme(code)
     activities = (
         Activity.objects.offered_by(programme)
@@ -75,9 +78,6 @@ def manage_programme(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
     )
     show_archived = request.GET.get("show") == "archived"
     activities = activities.filter(archived_at__isnull=not show_archived)
-    pending = ActivityProposal.objects.filter(
-        programme=programme, status=ActivityProposal.Status.PENDING
-    ).count()
     return render(
         request,
         "activities/manage_programme.html",
@@ -85,7 +85,6 @@ def manage_programme(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
             "programme": programme,
             "activities": activities,
             "show_archived": show_archived,
-            "pending_count": pending,
             "history": events_for(programme)[:10],
         },
     )

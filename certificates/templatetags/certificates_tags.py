@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from certificates import queues
 from certificates.models import FinalReport, Session, SessionSignup
 from certificates.next_step import NextStep, next_step_for
 from certificates.workflow import moves_for, places_closed, session_wanted
@@ -55,3 +56,9 @@ def next_step(enrolment: Any, entries: Any, progress: Any) -> NextStep:
     """The next step on the way to the diploma (``.student`` and ``.staff`` wordings): the
     portfolio's home asks this, as that app cannot import the certificate's models."""
     return next_step_for(enrolment, entries, progress)
+
+
+@register.inclusion_tag("certificates/_programme_queues.html", takes_context=True)
+def programme_queues(context: template.Context, programme: Any) -> dict[str, Any]:
+    """What waits for the programme's staff, for its administration page."""
+    return {"queues": queues.programme_queues(programme, context["request"].user)}

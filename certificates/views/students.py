@@ -79,13 +79,19 @@ def _student_context(
 ) -> dict[str, Any]:
     entries = student_entries(enrolment)
     progress = progress_for(enrolment, entries)
+    moves = certificate_workflow.moves_for(enrolment, request.user)
     return {
         "programme": programme,
         "enrolment": enrolment,
+        # The stage and role allow issuing; the move's own condition may still refuse it (the
+        # presentation or career course not recorded): then the page says why, not the button.
+        "diploma_waits_for": certificate_workflow.ready_for_diploma(enrolment)
+        if certificate_workflow.StageAction.ISSUE_DIPLOMA in moves
+        else None,
         "entries": entries,
         "progress": progress,
         "next_step": next_step_for(enrolment, entries, progress).staff,
-        "moves": certificate_workflow.moves_for(enrolment, request.user),
+        "moves": moves,
         "career_course_open": certificate_workflow.career_course_wanted(enrolment) is None,
         "comment_form": CommentForm(),
         "career_form": CareerCourseForm(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -126,6 +127,33 @@ def test_attendance_records_the_presentation_for_those_who_came(personas: Person
         True,
         False,
     ]
+
+
+def ticked(page: str) -> list[str]:
+    """The names of the students ticked under "Who came?"."""
+    return re.findall(
+        r'name="attended" value="\d+" id="[\w-]+" checked>\s*<label[^>]*>([^<]+?) <', page
+    )
+
+
+def test_who_came_has_nobody_ticked_until_attendance_is_recorded(personas: Personas) -> None:
+    session = make_session(personas.programme_p, kind="ceremony", days=-1)  # it has started
+    came, away = (
+        EnrolmentFactory(
+            student=UserFactory(full_name=name),
+            programme=personas.programme_p,
+            stage="report_approved",
+        )
+        for name in ("Came Early", "Stayed Away")
+    )
+    signups = [SessionSignup.objects.create(session=session, enrolment=e) for e in (came, away)]
+    client = client_for(personas.admin_p)
+    url = reverse("certificates:session", args=["nursing", session.pk])
+    page = client.get(url).content.decode()
+    assert "Came Early" in page and "Stayed Away" in page
+    assert ticked(page) == []
+    client.post(url, {"attended": [signups[0].pk]})
+    assert ticked(client.get(url).content.decode()) == ["Came Early"]
 
 
 def test_attendance_at_a_career_course_records_it(personas: Personas) -> None:

@@ -166,6 +166,22 @@ def test_student_asks_and_administrator_confirms_through_the_pages(personas: Per
     assert "Write your final report" in student.get(reverse("portfolio:home")).content.decode()
 
 
+def test_issue_the_diploma_is_offered_only_when_it_can_be_issued(personas: Personas) -> None:
+    # Nursing asks for a presentation: with the report approved, the diploma still waits.
+    enrolment = meeting_the_rules(personas, stage="report_approved")
+    admin = client_for(personas.admin_p)
+    url = reverse("certificates:student", args=["nursing", enrolment.pk])
+    page = admin.get(url).content.decode()
+    assert "Issue the diploma" not in page
+    assert "The diploma can be issued when this is recorded: the final presentation." in page
+    admin.post(
+        url, {"action": "record_presentation", "presented_on": "2026-05-01", "form": "poster"}
+    )
+    page = admin.get(url).content.decode()
+    assert "Issue the diploma" in page
+    assert "The diploma can be issued when" not in page
+
+
 def test_another_programmes_student_is_not_found(personas: Personas) -> None:
     enrolment = meeting_the_rules(personas, stage="activities_requested")
     admin_q = client_for(personas.admin_q)

@@ -154,6 +154,7 @@ def test_from_sign_up_to_verification(visit: Visit, personas: Personas, rule_set
         visit.goto(f"/manage/{code}/sessions/")
         page.get_by_role("link", name="Presentation ceremony").click()
         visit.check()
+        page.get_by_role("checkbox", name=student.full_name).check()  # nobody is ticked at first
         page.get_by_role("button", name="Record attendance").click()
         visit.check()
     else:
