@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from activities.lookups import get_programme
@@ -77,6 +78,8 @@ def entry_queue(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     waiting = (
         Entry.objects.filter(enrolment__programme=programme, status=Entry.Status.SUBMITTED)
+        # What the person decides on: their own activities wait for another administrator.
+        .exclude(enrolment__student=request.user)
         .order_by("submitted_at", "pk")
         .values(
             "pk",
@@ -168,10 +171,21 @@ def entry_approve_many(request: AuthenticatedHttpRequest, code: str) -> HttpResp
     if not entries:
         messages.error(request, _("Tick the activities to approve."))
         return redirect("certificates:entry_queue", code=programme.code)
-    approved, skipped = workflow.approve_many(entries=entries, by=request.user)
-    messages.success(request, _("%(n)d approved.") % {"n": approved})
-    if skipped:
+    done = workflow.approve_many(entries=entries, by=request.user)
+    messages.success(request, _("%(n)d approved.") % {"n": done.approved})
+    if done.decided:
         messages.warning(
-            request, _("%(n)d had already been decided and were left as they are.") % {"n": skipped}
+            request,
+            _("%(n)d had already been decided and were left as they are.") % {"n": done.decided},
+        )
+    if done.own:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d is your own activity: another administrator decides on it.",
+                "%(n)d are your own activities: another administrator decides on them.",
+                done.own,
+            )
+            % {"n": done.own},
         )
     return redirect("certificates:entry_queue", code=programme.code)

@@ -64,11 +64,13 @@ def session(request: AuthenticatedHttpRequest, code: str, session: int) -> HttpR
         for problem in problems:
             messages.warning(request, problem)
         return redirect("certificates:session", code=programme.code, session=instance.pk)
-    signups = instance.signups.select_related("enrolment__student", "enrolment__programme")
+    signups = list(instance.signups.select_related("enrolment__student", "enrolment__programme"))
+    # Nobody records their own attendance: their line has no box to tick.
+    own = {s.pk for s in signups if certificate_workflow.is_own(s.enrolment, request.user)}
     return render(
         request,
         "certificates/session.html",
-        {"programme": programme, "session": instance, "signups": signups},
+        {"programme": programme, "session": instance, "signups": signups, "own": own},
     )
 
 

@@ -71,7 +71,9 @@ def _student_context(
         "entries": entries,
         "progress": progress_for(enrolment, entries),
         "moves": certificate_workflow.moves_for(enrolment, request.user),
-        "career_course_open": certificate_workflow.career_course_wanted(enrolment) is None,
+        "own": (own := certificate_workflow.is_own(enrolment, request.user)),
+        "career_course_open": not own
+        and certificate_workflow.career_course_wanted(enrolment) is None,
         "comment_form": CommentForm(),
         "career_form": CareerCourseForm(),
         "presentation_form": PresentationForm(),
