@@ -22,7 +22,12 @@ from certificates.tasks import issue_batch
 from cil.models import User
 from portfolio.models import Enrolment
 from tests.conftest import Personas, TwoRoles
-from tests.factories import EnrolmentFactory, EntryFactory, enrolment_with_activities
+from tests.factories import (
+    EnrolmentFactory,
+    EntryFactory,
+    ProposalFactory,
+    enrolment_with_activities,
+)
 from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +211,20 @@ def test_approving_several_leaves_ones_own_activities_with_the_reason(
     own.refresh_from_db()
     other.refresh_from_db()
     assert (own.status, other.status) == ("submitted", "approved")
+
+
+def test_an_administrator_decides_nothing_on_their_own_activity_proposal(
+    personas: Personas, two_roles: TwoRoles
+) -> None:
+    from activities import services
+
+    me = two_roles.admin_student
+    EnrolmentFactory(student=me, programme=personas.programme_p)
+    proposal = ProposalFactory(programme=personas.programme_p, student=me)
+    with pytest.raises(PermissionDenied, match=OWN):
+        services.decline_proposal(proposal=proposal, by=me, reason="Not international.")
+    page = client_for(me).get(reverse("activities:proposal", args=["nursing", proposal.pk]))
+    assert "This is your own proposal" in page.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == "pending"
+    services.decline_proposal(proposal=proposal, by=personas.admin_p, reason="Not international.")
