@@ -27,6 +27,7 @@ from cil import audit
 from cil.errors import UserFacingError
 from cil.mail import notify
 from cil.models import User
+from cil.workflow import own_row_refused
 
 RULE_FIELDS = StudyProgramme.RULE_FIELDS
 ACTIVITY_FIELDS = Activity.EDITABLE_FIELDS
@@ -373,8 +374,16 @@ def propose_activity(
     return proposal
 
 
+def refuse_own_proposal(proposal: ActivityProposal, by: User) -> None:
+    """Nobody decides on their own proposal, whatever roles they hold (as nobody decides on
+    their own certificate: ``cil.workflow.roles_on``)."""
+    if proposal.student_id == by.pk:
+        raise own_row_refused()
+
+
 def _lock_pending(proposal: ActivityProposal, by: User) -> ActivityProposal:
     _require_admin(by, proposal.programme)
+    refuse_own_proposal(proposal, by)
     locked = (
         ActivityProposal.objects.select_for_update()
         .select_related("student", "programme")
@@ -448,6 +457,7 @@ def accept_proposal(
 @transaction.atomic
 def decline_proposal(*, proposal: ActivityProposal, by: User, reason: str) -> None:
     """Decline with a reason the student reads."""
+    refuse_own_proposal(proposal, by)
     if not reason.strip():
         raise ActivityError(_("Say why the proposal is declined: the student will read it."))
     locked = _lock_pending(proposal, by)

@@ -6,6 +6,10 @@ its machine once (``Machine``: the model, the state field, who the actors are ..
 everything about its move: the next state, who makes it, whether it needs a comment, its own
 condition, what it records, the mail to the student and what follows. ``make_move`` applies
 any move the same way: lock, check, save, audit, notify.
+
+Nobody decides on their own certificate: on a row whose student is the person acting, only the
+student's own role counts, whatever other roles they hold (administrator, reviewer, superuser).
+``roles_on`` is that rule; ``make_move``, ``moves_for`` and ``actions_of`` count roles through it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cil import audit
 from cil.errors import UserFacingError
@@ -73,10 +78,40 @@ class Machine:
     related: tuple[str, ...]  # select_related when locking the row
     actors_of: Callable[[Any, Any], Collection[Any]]  # (user, row) -> the user's roles for the row
     subject: Callable[[Any], Any]  # the student the row belongs to
+    subject_pk: Callable[[Any], int]  # their pk, read without a query (pages ask for many rows)
+    student_actor: Any  # the role of the row's own student: the only one they act in on it
     wrong_state: Callable[[Any], str]  # the message for a move asked at the wrong time
     comment_needed: str
     # Why no move can be made on the row now (a withdrawn student), or None.
     closed: Callable[[Any, Any], str | None] = lambda row, action: None
+
+
+def is_own(machine: Machine, row: Any, user: Any) -> bool:
+    """Whether ``user`` is the student the row belongs to."""
+    return user is not None and machine.subject_pk(row) == user.pk
+
+
+def roles_on(machine: Machine, row: Any, user: Any) -> Collection[Any]:
+    """The user's roles for the row, as the runner counts them.
+
+    Nobody decides on their own certificate: on their own row a person is only its student,
+    whatever other roles they hold (an administrator or reviewer of the programme who signed
+    up in it, a superuser).
+    """
+    roles = machine.actors_of(user, row)
+    if is_own(machine, row, user):
+        return {role for role in roles if role == machine.student_actor}
+    return roles
+
+
+def own_row_refused() -> PermissionDenied:
+    """The refusal of a staff move on one's own row (a 403; its message is for the user)."""
+    return PermissionDenied(
+        _(
+            "Nobody decides on their own certificate: another administrator or reviewer of "
+            "the programme does this."
+        )
+    )
 
 
 class _Row(Protocol):
@@ -94,8 +129,12 @@ def require_role(
     table: Mapping[tuple[str, Any], _Row], action: Any, actors: Collection[Any]
 ) -> None:
     """PermissionDenied unless one of the actor's roles makes this action in some state."""
-    if not any(a == action and move.actor in actors for (_state, a), move in table.items()):
+    if not _makes(table, action, actors):
         raise PermissionDenied
+
+
+def _makes(table: Mapping[tuple[str, Any], _Row], action: Any, actors: Collection[Any]) -> bool:
+    return any(a == action and move.actor in actors for (_state, a), move in table.items())
 
 
 def choose_move(
@@ -160,7 +199,7 @@ class Moves:
 
 def moves_for(machine: Machine, row: models.Model, user: Any) -> Moves:
     """What ``user`` may do with ``row`` now, by the machine's table (see ``Moves``)."""
-    actors = machine.actors_of(user, row)
+    actors = roles_on(machine, row, user)
     state = getattr(row, machine.state_field)
     return Moves(
         row,
@@ -174,7 +213,7 @@ def moves_for(machine: Machine, row: models.Model, user: Any) -> Moves:
 
 def actions_of(machine: Machine, row: models.Model, user: Any) -> set[Any]:
     """Every action ``user``'s roles on ``row`` make in some state of the machine."""
-    actors = machine.actors_of(user, row)
+    actors = roles_on(machine, row, user)
     return {action for (_state, action), move in machine.table.items() if move.actor in actors}
 
 
@@ -206,11 +245,16 @@ def make_move(
             )
             step.target = locked
             from_state = getattr(locked, machine.state_field)
+            actors = roles_on(machine, locked, by)
+            if not _makes(machine.table, action, actors) and _makes(
+                machine.table, action, machine.actors_of(by, locked)
+            ):
+                raise own_row_refused()  # a role they hold makes it, but not on their own row
             move = choose_move(
                 machine.table,
                 state=from_state,
                 action=action,
-                actors=machine.actors_of(by, locked),
+                actors=actors,
                 comment=step.comment,
                 wrong_state=machine.wrong_state(locked),
                 comment_needed=machine.comment_needed,

@@ -16,6 +16,7 @@ already decided and gets a ``WorkflowError``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
@@ -99,6 +100,8 @@ ENTRIES = Machine(
     related=("enrolment__programme", "enrolment__student", "activity"),
     actors_of=lambda user, entry: {actor} if (actor := actor_of(user, entry)) else set(),
     subject=lambda entry: entry.enrolment.student,
+    subject_pk=lambda entry: entry.enrolment.student_id,
+    student_actor=Actor.STUDENT,
     wrong_state=lambda entry: (
         _("This activity is already %(status)s.") % {"status": entry.get_status_display()}
     ),
@@ -117,14 +120,26 @@ def transition(*, entry: Entry, by: User, action: EntryAction | str, comment: st
     return entry
 
 
-def approve_many(*, entries: list[Entry], by: User) -> tuple[int, int]:
-    """Approve several entries, each in its own transaction: (approved, skipped)."""
-    approved = skipped = 0
+@dataclass(frozen=True)
+class Approved:
+    """What approving several entries did."""
+
+    approved: int
+    decided: int  # already decided by someone else: left as they are
+    own: int  # the approver's own entries: nobody decides on their own
+
+
+def approve_many(*, entries: list[Entry], by: User) -> Approved:
+    """Approve several entries, each in its own transaction."""
+    approved = decided = own = 0
     for entry in entries:
+        if cil_workflow.is_own(ENTRIES, entry, by):
+            own += 1
+            continue
         try:
             transition(entry=entry, by=by, action=EntryAction.APPROVE)
         except (WorkflowError, PermissionDenied):
-            skipped += 1
+            decided += 1
         else:
             approved += 1
-    return approved, skipped
+    return Approved(approved, decided, own)

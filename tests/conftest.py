@@ -133,6 +133,32 @@ def personas(db: None) -> Personas:
     )
 
 
+@dataclass
+class TwoRoles:
+    """Staff of programme P who are also students: an administrator and a reviewer of P. Each
+    test enrols them in P where it needs (a student may sign up after getting a role, so the
+    case is real even though a role is never granted to an active student)."""
+
+    admin_student: User
+    reviewer_student: User
+
+
+TWO_ROLE_NAMES = ["admin_student", "reviewer_student"]
+
+
+@pytest.fixture
+def two_roles(personas: Personas) -> TwoRoles:
+    def staff(role: str, name: str) -> User:
+        return ProgrammeRoleFactory(
+            programme=personas.programme_p, role=role, user__full_name=name
+        ).user
+
+    return TwoRoles(
+        admin_student=staff(ProgrammeRole.Role.ADMINISTRATOR, "Admin Student"),
+        reviewer_student=staff(ProgrammeRole.Role.REVIEWER, "Reviewer Student"),
+    )
+
+
 # --- Browser --------------------------------------------------------------------------------
 
 

@@ -1,28 +1,40 @@
-"""Every URL, requested as every role, answers as this table says.
+"""Every URL, requested with GET and with POST as every role, answers as these tables say.
 
-The table is written from the users' point of view and independently of cil/policy.py, so a
-rule changed by mistake shows up here. A URL pattern missing from the table fails the suite,
+The tables are written from the users' point of view and independently of cil/policy.py, so a
+rule changed by mistake shows up here. A URL pattern missing from either table fails the suite,
 and so does a pattern missing from the policy (see test_undeclared_url_is_caught_everywhere).
+
+- ``EXPECTED`` (GET) and ``POST_EXPECTED`` (POST, with a valid CSRF token and the body in
+  ``POST_BODY``): student A's objects in programme P. Adding a URL means a row in each.
+- ``test_another_programmes_objects_...``: programme Q's objects, under P's addresses where
+  the address names a programme: nobody reaches them there, and P's staff nowhere.
+- ``OWN_EXPECTED``: the two-role personas (an administrator and a reviewer of P who are
+  students in P) with their own objects: they use their portfolio as students and may read
+  their own enrolment's staff page, but decide nothing on it.
 """
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.core import checks
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http.response import HttpResponseBase
 from django.test import Client, override_settings
-from django.urls import reverse
 from django.utils import timezone
 
-from activities.models import ProgrammeRole
-from certificates.models import Diploma, DiplomaBatch, FinalReport, Session
+from activities.models import ProgrammeRole, StudyProgramme
+from certificates.models import Diploma, DiplomaBatch, FinalReport, Session, SessionSignup
+from cil.models import User
 from cil.policy import iter_urls
-from tests.conftest import ROLE_NAMES, Personas
+from tests.conftest import ROLE_NAMES, TWO_ROLE_NAMES, Personas, TwoRoles
 from tests.factories import (
     ActivityFactory,
     EnrolmentFactory,
@@ -35,10 +47,14 @@ from tests.factories import (
 OK = "ok"  # 200
 LOGIN = "login"  # redirected to the login page
 DENIED = "denied"  # 403
-NOT_ALLOWED = "not allowed"  # 405: a POST-only address opened with GET
+NOT_ALLOWED = "not allowed"  # 405: a POST-only address opened with GET, or the reverse
+BAD_REQUEST = "bad request"  # 400: a form with mistakes
 REDIRECT = "redirect"  # sent on to another page, not the login page
 MISSING = "missing"  # 404: not yours, and no hint that it exists
 STAFF_OK = "admin"  # Django admin answered as it does for staff (page, 302 or 404; never 403)
+# POST only:
+ALLOWED = "allowed"  # the view did its work or said what was wrong (200, 400, a redirect)
+REFUSED = "refused"  # 403 or 404
 
 STUDENTS = ("student_a", "student_b")
 
@@ -49,10 +65,15 @@ class Expect:
 
     @classmethod
     def of(cls, default: str, anonymous: str | None = None, **per_role: str) -> Expect:
+        """``default`` for every role but those named. On student A's objects, P's staff who
+        are students too (admin_student, reviewer_student) are P's staff: they answer as
+        admin_p and reviewer_p unless named."""
         outcomes = dict.fromkeys(ROLE_NAMES, default)
         if anonymous is not None:
             outcomes["anonymous"] = anonymous
         outcomes.update(per_role)
+        outcomes.setdefault("admin_student", outcomes["admin_p"])
+        outcomes.setdefault("reviewer_student", outcomes["reviewer_p"])
         return cls(outcomes)
 
 
@@ -188,6 +209,214 @@ EXPECTED: dict[str, Expect] = {
     "admin:*": DJANGO_ADMIN,
 }
 
+# --- POST ---------------------------------------------------------------------------------
+# Every URL again, posted with a valid CSRF token (and the body in POST_BODY) on student A's
+# objects in P. A page that only shows answers 405 to those its GET lets in; the rest are
+# refused as by GET, or sent to sign in.
+SHOWS_ANYONE = Expect.of(NOT_ALLOWED)
+SHOWS_SIGNED_IN = Expect.of(NOT_ALLOWED, anonymous=LOGIN)
+FORM_ANYONE = Expect.of(ALLOWED)
+FORM_SIGNED_IN = Expect.of(ALLOWED, anonymous=LOGIN)
+P_ADMIN_SHOWS = Expect.of(REFUSED, anonymous=LOGIN, admin_p=NOT_ALLOWED, superuser=NOT_ALLOWED)
+P_ADMIN_ACTS = Expect.of(REFUSED, anonymous=LOGIN, admin_p=ALLOWED, superuser=ALLOWED)
+OWN_PORTFOLIO_ACTS = Expect.of(REFUSED, anonymous=LOGIN, student_a=ALLOWED)
+SUPERUSER_ACTS = Expect.of(REFUSED, anonymous=LOGIN, superuser=ALLOWED)
+DJANGO_ADMIN_POST = Expect.of(REFUSED, anonymous=LOGIN, superuser=STAFF_OK)
+NOBODY_POSTS = Expect.of(REFUSED, anonymous=LOGIN)
+
+POST_EXPECTED: dict[str, Expect] = {
+    "landing": SHOWS_ANYONE,
+    "healthz": SHOWS_ANYONE,
+    "set_language": FORM_ANYONE,
+    "home": SHOWS_SIGNED_IN,
+    "portfolio:home": SHOWS_SIGNED_IN,
+    "activities:manage": Expect.of(
+        REFUSED, anonymous=LOGIN, admin_p=NOT_ALLOWED, admin_q=NOT_ALLOWED, superuser=NOT_ALLOWED
+    ),
+    "portfolio:signup": FORM_SIGNED_IN,  # already signed up, or not: the page says so
+    "portfolio:withdraw": OWN_PORTFOLIO_ACTS,
+    # GET-only pages of a student's own: the method is refused before anything is looked up.
+    "portfolio:export": SHOWS_SIGNED_IN,
+    "portfolio:entry_create": OWN_PORTFOLIO_ACTS,
+    "portfolio:entry": SHOWS_SIGNED_IN,
+    "portfolio:entry_edit": OWN_PORTFOLIO_ACTS,
+    "portfolio:entry_delete": OWN_PORTFOLIO_ACTS,
+    "portfolio:entry_submit": OWN_PORTFOLIO_ACTS,
+    "portfolio:reflection": OWN_PORTFOLIO_ACTS,
+    "portfolio:note_add": OWN_PORTFOLIO_ACTS,
+    "portfolio:note_delete": OWN_PORTFOLIO_ACTS,
+    "portfolio:evidence_add": OWN_PORTFOLIO_ACTS,
+    "portfolio:evidence_delete": OWN_PORTFOLIO_ACTS,
+    "portfolio:evidence_file": SHOWS_SIGNED_IN,
+    "portfolio:evidence_thumbnail": SHOWS_SIGNED_IN,
+    "portfolio:programme_students": P_ADMIN_SHOWS,
+    "activities:programmes": SHOWS_ANYONE,
+    "activities:programme": SHOWS_ANYONE,
+    "activities:catalogue": SHOWS_ANYONE,
+    "activities:activity": SHOWS_ANYONE,
+    "activities:propose": FORM_SIGNED_IN,  # a student not signed up in P is told to sign up
+    "activities:my_proposals": SHOWS_SIGNED_IN,
+    "activities:manage_programme": P_ADMIN_SHOWS,
+    "activities:edit_rules": P_ADMIN_ACTS,
+    "activities:edit_questions": P_ADMIN_ACTS,
+    "activities:edit_page": P_ADMIN_ACTS,
+    "activities:activity_create": P_ADMIN_ACTS,
+    "activities:activity_edit": P_ADMIN_ACTS,
+    "activities:activity_archive": P_ADMIN_ACTS,
+    "activities:activity_restore": P_ADMIN_ACTS,
+    "activities:other_catalogues": NOBODY_POSTS,  # the body names no activity to offer: 404
+    "activities:activity_unoffer": NOBODY_POSTS,  # P's own activity: nothing to take out
+    "activities:proposals": P_ADMIN_SHOWS,
+    "activities:proposal": P_ADMIN_ACTS,
+    "activities:proposal_decline": P_ADMIN_ACTS,
+    "activities:group": Expect.of(
+        REFUSED, anonymous=LOGIN, admin_p=NOT_ALLOWED, central=NOT_ALLOWED, superuser=NOT_ALLOWED
+    ),
+    "activities:groups": Expect.of(
+        REFUSED, anonymous=LOGIN, central=NOT_ALLOWED, superuser=NOT_ALLOWED
+    ),
+    "activities:group_add": SUPERUSER_ACTS,
+    "activities:group_remove": SUPERUSER_ACTS,
+    "certificates:review_home": Expect.of(
+        REFUSED, anonymous=LOGIN, reviewer_p=NOT_ALLOWED, superuser=NOT_ALLOWED
+    ),
+    "certificates:overview": Expect.of(
+        REFUSED, anonymous=LOGIN, central=NOT_ALLOWED, superuser=NOT_ALLOWED
+    ),
+    "certificates:overview_export": Expect.of(
+        REFUSED, anonymous=LOGIN, central=NOT_ALLOWED, superuser=NOT_ALLOWED
+    ),
+    "certificates:programme_figures": P_ADMIN_SHOWS,
+    "certificates:follow_up": P_ADMIN_ACTS,
+    "certificates:programme_export": P_ADMIN_SHOWS,
+    "certificates:entry_queue": P_ADMIN_SHOWS,
+    "certificates:entry_review": P_ADMIN_ACTS,
+    "certificates:entry_approve_many": P_ADMIN_ACTS,
+    "certificates:student": P_ADMIN_ACTS,
+    "certificates:request_activities": OWN_PORTFOLIO_ACTS,
+    "certificates:report": OWN_PORTFOLIO_ACTS,
+    "certificates:report_autosave": OWN_PORTFOLIO_ACTS,
+    "certificates:report_submit": OWN_PORTFOLIO_ACTS,
+    "certificates:report_review": Expect.of(
+        REFUSED, anonymous=LOGIN, reviewer_p=ALLOWED, superuser=ALLOWED
+    ),
+    "certificates:issue_diplomas": P_ADMIN_ACTS,
+    "certificates:batch": P_ADMIN_SHOWS,
+    "certificates:diploma_pdf": SHOWS_SIGNED_IN,
+    "certificates:sessions": P_ADMIN_ACTS,
+    "certificates:session": P_ADMIN_ACTS,
+    "certificates:session_signup": OWN_PORTFOLIO_ACTS,
+    "certificates:session_cancel": OWN_PORTFOLIO_ACTS,
+    "certificates:verify": SHOWS_ANYONE,
+    "account_login": FORM_ANYONE,  # signed-in users are sent on
+    "account_signup": FORM_ANYONE,
+    "account_logout": FORM_ANYONE,
+    "account_inactive": SHOWS_ANYONE,
+    "account_email_verification_sent": SHOWS_ANYONE,
+    "account_confirm_email": Expect.of(REFUSED),  # an unknown key: 404
+    "account_confirm_login_code": FORM_SIGNED_IN,
+    "account_reset_password": FORM_ANYONE,
+    "account_reset_password_done": SHOWS_ANYONE,
+    "account_reset_password_from_key": FORM_ANYONE,
+    "account_reset_password_from_key_done": SHOWS_ANYONE,
+    "account_reauthenticate": FORM_SIGNED_IN,
+    "account_change_password": FORM_SIGNED_IN,
+    "account_set_password": FORM_SIGNED_IN,
+    "account_email": FORM_SIGNED_IN,
+    "account_email_undo": FORM_ANYONE,  # an unknown key: the page says it can no longer be used
+    "usersessions_list": FORM_SIGNED_IN,
+    "admin:login": FORM_ANYONE,
+    "admin:axes_*_add": NOBODY_POSTS,
+    "admin:django_tasks_database_dbtaskresult_add": NOBODY_POSTS,
+    "admin:django_tasks_database_dbtaskresult_delete": NOBODY_POSTS,
+    "admin:cil_auditevent_add": NOBODY_POSTS,
+    "admin:cil_auditevent_delete": NOBODY_POSTS,
+    "admin:activities_activityproposal_add": NOBODY_POSTS,
+    "admin:portfolio_*_add": NOBODY_POSTS,
+    "admin:portfolio_*_delete": NOBODY_POSTS,
+    # Shown read-only in the admin, so a change is refused to superusers too.
+    "admin:cil_auditevent_change": NOBODY_POSTS,
+    "admin:activities_activityproposal_change": NOBODY_POSTS,
+    "admin:portfolio_*_change": NOBODY_POSTS,
+    "admin:django_tasks_database_dbtaskresult_change": NOBODY_POSTS,
+    "admin:*": DJANGO_ADMIN_POST,
+}
+
+# What a POST carries, by URL: names of sample objects (see sample_objects) or plain values.
+# A decision on a row in the wrong state still reaches the view, which says so (ALLOWED).
+POST_BODY: dict[str, dict[str, Any]] = {
+    "certificates:student": {"action": "confirm_activities"},
+    "certificates:entry_review": {"action": "approve"},
+    "certificates:report_review": {"action": "approve", "comment": ""},
+    "certificates:entry_approve_many": {"entries": ["entry"]},
+    "certificates:issue_diplomas": {"enrolments": ["enrolment"], "language": "en"},
+    "certificates:session": {"attended": ["signup"]},
+    "activities:proposal_decline": {"decline-reason": "Not international."},
+}
+
+
+@dataclass(frozen=True)
+class Own:
+    """What admin_student and reviewer_student get, by GET and by POST, with their own objects."""
+
+    get: dict[str, str]
+    post: dict[str, str]
+
+    @classmethod
+    def of(cls, get: str, post: str, **per_role: tuple[str, str]) -> Own:
+        both = {role: per_role.get(role, (get, post)) for role in TWO_ROLE_NAMES}
+        return cls({r: g for r, (g, _) in both.items()}, {r: p for r, (_, p) in both.items()})
+
+
+# P's staff who are students in P, with their own enrolment, entry, report, diploma, proposal,
+# session place (and P's activity and group member). As students they use their portfolio; as
+# staff they may read their own enrolment's pages, but decide nothing on them.
+AS_STUDENT = Own.of(OK, ALLOWED)
+STUDENT_SHOWS = Own.of(OK, NOT_ALLOWED)
+STUDENT_POSTS = Own.of(NOT_ALLOWED, ALLOWED)
+ADMIN_READS_OWN = Own.of(OK, REFUSED, reviewer_student=(DENIED, REFUSED))
+OWN_EXPECTED: dict[str, Own] = {
+    "portfolio:withdraw": AS_STUDENT,
+    "portfolio:export": STUDENT_SHOWS,
+    "portfolio:entry_create": AS_STUDENT,
+    "portfolio:entry": STUDENT_SHOWS,
+    "portfolio:entry_edit": AS_STUDENT,
+    "portfolio:entry_delete": AS_STUDENT,
+    "portfolio:entry_submit": AS_STUDENT,
+    "portfolio:reflection": AS_STUDENT,
+    "portfolio:note_add": STUDENT_POSTS,
+    "portfolio:note_delete": STUDENT_POSTS,
+    "portfolio:evidence_add": STUDENT_POSTS,
+    "portfolio:evidence_delete": STUDENT_POSTS,
+    "portfolio:evidence_file": STUDENT_SHOWS,
+    "portfolio:evidence_thumbnail": STUDENT_SHOWS,
+    "certificates:request_activities": AS_STUDENT,
+    "certificates:report": AS_STUDENT,
+    "certificates:report_autosave": STUDENT_POSTS,
+    "certificates:report_submit": AS_STUDENT,
+    "certificates:session_signup": STUDENT_POSTS,
+    "certificates:session_cancel": STUDENT_POSTS,
+    "certificates:diploma_pdf": STUDENT_SHOWS,
+    # Their own enrolment's staff pages: read, never decide.
+    "certificates:student": ADMIN_READS_OWN,
+    "certificates:entry_review": ADMIN_READS_OWN,
+    "activities:proposal": ADMIN_READS_OWN,
+    "activities:proposal_decline": Own.of(NOT_ALLOWED, REFUSED, reviewer_student=(DENIED, REFUSED)),
+    # Only those who decide on a report open its review page: nobody for their own.
+    "certificates:report_review": Own.of(DENIED, REFUSED, reviewer_student=(MISSING, REFUSED)),
+    # The session page answers, but their own place has no box and is not recorded
+    # (tests/certificates/test_own_certificate.py); likewise their batch.
+    "certificates:session": Own.of(OK, ALLOWED, reviewer_student=(DENIED, REFUSED)),
+    "certificates:batch": Own.of(OK, NOT_ALLOWED, reviewer_student=(DENIED, REFUSED)),
+    # P's activity and group member are not theirs: as P's staff.
+    "activities:activity": Own.of(OK, NOT_ALLOWED),
+    "activities:activity_edit": Own.of(OK, ALLOWED, reviewer_student=(DENIED, REFUSED)),
+    "activities:activity_archive": Own.of(OK, ALLOWED, reviewer_student=(DENIED, REFUSED)),
+    "activities:activity_restore": Own.of(OK, ALLOWED, reviewer_student=(DENIED, REFUSED)),
+    "activities:activity_unoffer": Own.of(MISSING, REFUSED, reviewer_student=(DENIED, REFUSED)),
+    "activities:group_remove": Own.of(DENIED, REFUSED),
+}
+
 # Values for the URL parameters of every pattern. The portal's own parameters name real objects
 # of programme P (see sample_objects); the others name nothing.
 SAMPLE_KWARGS = {
@@ -203,16 +432,16 @@ SAMPLE_KWARGS = {
 }
 
 
-def sample_objects(personas: Personas) -> dict[str, str]:
-    """Programme P with an activity, a proposal and a group member; student A's enrolment in P
-    with an entry, a diary note, a photo, a final report and a diploma; a diploma batch."""
-    p = personas.programme_p
-    activity = ActivityFactory(programme=p)
-    proposal = ProposalFactory(programme=p, student=personas.student_a)
-    member = ProgrammeRole.objects.get(programme=p, user=personas.admin_p)
-    enrolment = EnrolmentFactory(
-        student=personas.student_a, programme=p, stage="activities_approved"
-    )
+def sample_objects(
+    programme: StudyProgramme, student: User, admin: User, stage: str = "activities_approved"
+) -> dict[str, str]:
+    """``programme`` with an activity, a proposal and a group member (``admin``'s role);
+    ``student``'s enrolment in it with an entry, a diary note, a photo, a final report, a
+    diploma and a place in a session; a diploma batch."""
+    activity = ActivityFactory(programme=programme)
+    proposal = ProposalFactory(programme=programme, student=student)
+    member = ProgrammeRole.objects.get(programme=programme, user=admin)
+    enrolment = EnrolmentFactory(student=student, programme=programme, stage=stage)
     entry = EntryFactory(enrolment=enrolment, activity=activity)
     note = entry.notes.create(written_on=entry.started_on, text="First day.")
     evidence = EvidenceFactory(entry=entry)
@@ -221,18 +450,22 @@ def sample_objects(personas: Personas) -> dict[str, str]:
     )
     diploma = Diploma.objects.create(
         enrolment=enrolment,
-        number="CIL-2026-000001",
-        content={"holder": "Student A", "programme": {"en": "Nursing"}, "activities": []},
+        number=f"CIL-2026-{enrolment.pk:06d}",
+        content={"holder": student.full_name, "programme": {"en": "Nursing"}, "activities": []},
         pdf=default_storage.save("diplomas/sample.pdf", ContentFile(tiny_pdf())),
         sha256="0" * 64,
         issued_at=timezone.now(),
-        issued_by=personas.admin_p,
+        issued_by=admin,
     )
-    batch = DiplomaBatch.objects.create(programme=p, language="en", enrolment_ids=[enrolment.pk])
+    batch = DiplomaBatch.objects.create(
+        programme=programme, language="en", enrolment_ids=[enrolment.pk]
+    )
     session = Session.objects.create(kind="ceremony", starts_at=timezone.now(), place="Aula")
-    session.programmes.add(p)
+    session.programmes.add(programme)
+    signup = SessionSignup.objects.create(session=session, enrolment=enrolment)
     return {
         "session": str(session.pk),
+        "signup": str(signup.pk),  # not in any address: for POST_BODY
         "diploma": str(diploma.pk),
         "verification": diploma.code,
         "batch": str(batch.pk),
@@ -241,24 +474,26 @@ def sample_objects(personas: Personas) -> dict[str, str]:
         "entry": str(entry.pk),
         "note": str(note.pk),
         "evidence": str(evidence.pk),
-        "code": p.code,
+        "code": programme.code,
         "activity": str(activity.pk),
         "proposal": str(proposal.pk),
         "member": str(member.pk),
     }
 
 
-def expectation_for(view_name: str) -> Expect | None:
-    if view_name in EXPECTED:
-        return EXPECTED[view_name]
-    for pattern, expect in EXPECTED.items():
+def expectation_for(view_name: str, table: dict[str, Expect] = EXPECTED) -> Expect | None:
+    if view_name in table:
+        return table[view_name]
+    for pattern, expect in table.items():
         if "*" in pattern and fnmatch.fnmatchcase(view_name, pattern):
             return expect
     return None
 
 
-def unlisted_urls(urlconf: str | None = None) -> list[str]:
-    return sorted({e.view_name for e in iter_urls(urlconf) if expectation_for(e.view_name) is None})
+def unlisted_urls(urlconf: str | None = None, table: dict[str, Expect] = EXPECTED) -> list[str]:
+    return sorted(
+        {e.view_name for e in iter_urls(urlconf) if expectation_for(e.view_name, table) is None}
+    )
 
 
 def sample_path(route: str, kwargs: dict[str, str]) -> str:
@@ -268,51 +503,218 @@ def sample_path(route: str, kwargs: dict[str, str]) -> str:
     return "/" + path.replace("^", "").replace("$", "")
 
 
-def outcome_of(response, login_urls: tuple[str, ...]) -> str:
+def route_parameters(route: str) -> set[str]:
+    return set(re.findall(r"\(\?P<(\w+)>", route)) | set(re.findall(r"<(?:\w+:)?(\w+)>", route))
+
+
+def outcome_of(response: HttpResponseBase, login_urls: tuple[str, ...]) -> str:
     status = response.status_code
     if status in (301, 302):
         return LOGIN if response["Location"].startswith(login_urls) else REDIRECT
-    return {200: OK, 403: DENIED, 404: MISSING, 405: NOT_ALLOWED}.get(status, f"HTTP {status}")
+    outcomes = {200: OK, 400: BAD_REQUEST, 403: DENIED, 404: MISSING, 405: NOT_ALLOWED}
+    return outcomes.get(status, f"HTTP {status}")
 
 
-def test_every_url_is_in_the_table() -> None:
+def matches(wanted: str, got: str) -> bool:
+    if wanted == STAFF_OK:
+        return got not in (DENIED, LOGIN)
+    if wanted == ALLOWED:
+        return got in (OK, REDIRECT, BAD_REQUEST)
+    if wanted == REFUSED:
+        return got in (DENIED, MISSING)
+    return got == wanted
+
+
+LOGIN_URLS = ("/accounts/login/", "/admin/login/")  # ours, and the Django admin's own
+
+
+class Visitor:
+    """One persona's browser: signed in (or not), with the CSRF cookie a page gave it.
+
+    ``post`` sends the token as a browser does (form field and header) and undoes what the
+    request changed, in the database and in the browser's cookies (signing out, say), so
+    every request finds the same objects and the same session.
+    """
+
+    def __init__(self, user: User | None) -> None:
+        self.client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+        if user is not None:
+            self.client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        self.client.get("/")  # the landing page's language form sets the CSRF cookie
+        self.token = self.client.cookies["csrftoken"].value
+
+    def get(self, path: str) -> str:
+        return outcome_of(self.client.get(path), LOGIN_URLS)
+
+    def head(self, path: str) -> str:
+        return outcome_of(self.client.head(path), LOGIN_URLS)
+
+    def post(self, path: str, body: dict[str, Any]) -> str:
+        cookies = copy.deepcopy(self.client.cookies)
+        with transaction.atomic():
+            response = self.client.post(
+                path, {**body, "csrfmiddlewaretoken": self.token}, HTTP_X_CSRFTOKEN=self.token
+            )
+            transaction.set_rollback(True)
+        self.client.cookies = cookies
+        return outcome_of(response, LOGIN_URLS)
+
+
+def visitors(personas: Personas, two_roles: TwoRoles) -> dict[str, Visitor]:
+    users = {
+        **personas.as_dict(),
+        "admin_student": two_roles.admin_student,
+        "reviewer_student": two_roles.reviewer_student,
+    }
+    return {role: Visitor(user) for role, user in users.items()}
+
+
+def post_body(view_name: str, kwargs: dict[str, str]) -> dict[str, Any]:
+    return {
+        field: [kwargs[v] for v in value] if isinstance(value, list) else kwargs.get(value, value)
+        for field, value in POST_BODY.get(view_name, {}).items()
+    }
+
+
+def test_every_url_is_in_both_tables() -> None:
     assert unlisted_urls() == [], "Add these URLs to EXPECTED in tests/test_authorization.py"
+    assert unlisted_urls(table=POST_EXPECTED) == [], "Add these URLs to POST_EXPECTED"
 
 
 @pytest.mark.django_db
-def test_every_url_answers_every_role_as_declared(personas: Personas) -> None:
-    # Django's admin sends anonymous visitors to its own login page, the rest of the site to ours.
-    login_urls = (reverse("account_login"), reverse("admin:login"))
-    clients = {}
-    for role, user in personas.as_dict().items():
-        client = Client()
-        if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        clients[role] = client
-
-    kwargs = {**SAMPLE_KWARGS, **sample_objects(personas)}
+def test_every_url_answers_every_role_as_declared(personas: Personas, two_roles: TwoRoles) -> None:
+    people = visitors(personas, two_roles)
+    kwargs = {
+        **SAMPLE_KWARGS,
+        **sample_objects(personas.programme_p, personas.student_a, personas.admin_p),
+    }
     mismatches = []
     checked = 0
     for entry in iter_urls():
-        expect = expectation_for(entry.view_name)
-        assert expect is not None, f"{entry.view_name} has no expectation"
         path = sample_path(entry.route, kwargs)
-        for role, client in clients.items():
-            wanted = expect.outcomes[role]
-            got = outcome_of(client.get(path), login_urls)
-            ok = got not in (DENIED, LOGIN) if wanted == STAFF_OK else got == wanted
-            if not ok:
-                mismatches.append(f"{entry.view_name} {path} as {role}: wanted {wanted}, got {got}")
-            # HEAD is answered wherever GET is (link checkers and monitors send it); Django's
-            # admin login page redirects only a GET from a signed-in user, so it is left out.
-            if entry.view_name.startswith("admin:"):
-                continue
-            head = outcome_of(client.head(path), login_urls)
-            if head != got:
-                mismatches.append(f"{entry.view_name} {path} as {role}: HEAD {head}, GET {got}")
-            checked += 1
+        body = post_body(entry.view_name, kwargs)
+        for method, table in (("GET", EXPECTED), ("POST", POST_EXPECTED)):
+            expect = expectation_for(entry.view_name, table)
+            assert expect is not None, f"{entry.view_name} has no {method} expectation"
+            for role, visitor in people.items():
+                wanted = expect.outcomes[role]
+                got = visitor.get(path) if method == "GET" else visitor.post(path, body)
+                if not matches(wanted, got):
+                    mismatches.append(
+                        f"{method} {entry.view_name} {path} as {role}: wanted {wanted}, got {got}"
+                    )
+                checked += 1
+                # HEAD is answered wherever GET is (link checkers and monitors send it); Django's
+                # admin login page redirects only a GET from a signed-in user, so it is left out.
+                if method == "GET" and not entry.view_name.startswith("admin:"):
+                    head = visitor.head(path)
+                    if head != got:
+                        mismatches.append(
+                            f"{entry.view_name} {path} as {role}: HEAD {head}, GET {got}"
+                        )
     assert not mismatches, "\n".join(mismatches)
-    assert checked >= 8 * 20  # every role against every URL; guards against an empty walk
+    assert checked >= 2 * 10 * 20  # every role against every URL, twice; not an empty walk
+
+
+# Programme Q's objects: what may reach them. Everyone else, under any address, and everyone
+# under P's address (/manage/nursing/students/<a Medicine enrolment>/), finds nothing.
+OBJECT_PARAMETERS = {
+    "session",
+    "diploma",
+    "batch",
+    "report",
+    "enrolment",
+    "entry",
+    "note",
+    "evidence",
+    "activity",
+    "proposal",
+    "member",
+}
+# Those who may reach student B's objects in Q where the address does not name a programme (the
+# GET table of student A's in P says how). P's staff, student A and the two-role personas never.
+Q_SIDE = {"anonymous", "student_b", "admin_q", "central", "superuser"}
+# They pass the rule of P's addresses (where the GET table lets them in), so it is the lookup
+# that must find nothing.
+P_ADMINS = {"admin_p", "admin_student", "superuser"}
+
+
+def passes_rule(view_name: str, role: str) -> bool:
+    expect = expectation_for(view_name, EXPECTED)
+    return expect is not None and expect.outcomes[role] not in (DENIED, LOGIN)
+
+
+@pytest.mark.django_db
+def test_another_programmes_objects_are_not_reached_through_a_programmes_address(
+    personas: Personas, two_roles: TwoRoles
+) -> None:
+    people = visitors(personas, two_roles)
+    q = sample_objects(personas.programme_q, personas.student_b, personas.admin_q)
+    kwargs = {**SAMPLE_KWARGS, **q, "code": personas.programme_p.code}
+    reached = []
+    checked = 0
+    for entry in iter_urls():
+        parameters = route_parameters(entry.route)
+        if not parameters & OBJECT_PARAMETERS or entry.view_name.startswith("admin:"):
+            continue
+        under_p = "code" in parameters
+        path = sample_path(entry.route, kwargs)
+        body = post_body(entry.view_name, kwargs)
+        for role, visitor in people.items():
+            if not under_p and role in Q_SIDE:
+                continue
+            for method, got in (("GET", visitor.get(path)), ("POST", visitor.post(path, body))):
+                if got in (OK, REDIRECT, BAD_REQUEST):
+                    reached.append(f"{method} {entry.view_name} {path} as {role}: {got}")
+                # P's administrators pass the address's rule: the object itself is not found
+                # (or a GET-only page refuses the method first).
+                elif (
+                    under_p
+                    and role in P_ADMINS
+                    and passes_rule(entry.view_name, role)
+                    and got not in (MISSING, NOT_ALLOWED)
+                ):
+                    reached.append(f"{method} {entry.view_name} {path} as {role}: {got}, not 404")
+                checked += 1
+    assert not reached, "\n".join(reached)
+    assert checked >= 2 * 20
+
+
+@pytest.mark.django_db
+def test_staff_who_are_students_use_their_own_objects_as_students_only(
+    personas: Personas, two_roles: TwoRoles
+) -> None:
+    people = visitors(personas, two_roles)
+    mismatches = []
+    checked = 0
+    for role in TWO_ROLE_NAMES:
+        me = getattr(two_roles, role)
+        own = sample_objects(
+            personas.programme_p, me, personas.admin_p, stage="activities_requested"
+        )
+        kwargs = {**SAMPLE_KWARGS, **own}
+        for entry in iter_urls():
+            if not route_parameters(entry.route) & OBJECT_PARAMETERS or entry.view_name.startswith(
+                "admin:"
+            ):
+                continue
+            expect = OWN_EXPECTED.get(entry.view_name)
+            assert expect is not None, f"{entry.view_name} has no row in OWN_EXPECTED"
+            path = sample_path(entry.route, kwargs)
+            body = post_body(entry.view_name, kwargs)
+            for method, got in (
+                ("GET", people[role].get(path)),
+                ("POST", people[role].post(path, body)),
+            ):
+                wanted = expect.get[role] if method == "GET" else expect.post[role]
+                if not matches(wanted, got):
+                    mismatches.append(
+                        f"{method} {entry.view_name} {path} as {role} (own): wanted {wanted}, "
+                        f"got {got}"
+                    )
+                checked += 1
+    assert not mismatches, "\n".join(mismatches)
+    assert checked >= 2 * 2 * 20
 
 
 def _undeclared_view(request):  # pragma: no cover - the policy refuses it before it runs

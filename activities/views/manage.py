@@ -254,6 +254,9 @@ def proposal(request: AuthenticatedHttpRequest, code: str, proposal: int) -> Htt
     """See a proposal; accept it (into the catalogue or for the student) after completing it."""
     programme = get_programme(code)
     instance = get_programme_proposal(programme, proposal)
+    own = instance.student_id == request.user.pk  # they may read it, not decide on it
+    if request.method == "POST":
+        services.refuse_own_proposal(instance, request.user)
     initial = services.activity_values_from_proposal(instance)
     form = ActivityForm(
         request.POST or None,
@@ -292,6 +295,7 @@ def proposal(request: AuthenticatedHttpRequest, code: str, proposal: int) -> Htt
             "accept_form": accept,
             "decline_form": DeclineForm(prefix="decline"),
             "history": events_for(instance),
+            "own": own,
         },
     )
 
@@ -300,6 +304,7 @@ def proposal(request: AuthenticatedHttpRequest, code: str, proposal: int) -> Htt
 def proposal_decline(request: AuthenticatedHttpRequest, code: str, proposal: int) -> HttpResponse:
     programme = get_programme(code)
     instance = get_programme_proposal(programme, proposal)
+    services.refuse_own_proposal(instance, request.user)
     form = DeclineForm(request.POST, prefix="decline")
     if not form.is_valid():
         messages.error(request, _("Say why the proposal is declined: the student will read it."))

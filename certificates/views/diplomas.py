@@ -65,19 +65,24 @@ def verify(request: HttpRequest, verification: str) -> HttpResponse:
 def issue_diplomas(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Issue diplomas for many students at once (a ceremony): the work runs in the background."""
     programme = get_programme(code)
-    candidates = [
-        e
-        for e in Enrolment.objects.filter(
+    ready = (
+        Enrolment.objects.filter(
             programme=programme,
             status=Enrolment.Status.ACTIVE,
             stage__in=[Enrolment.Stage.REPORT_APPROVED, Enrolment.Stage.PRESENTED],
         )
         .select_related("student", "programme")
         .order_by("student__full_name")
+    )
+    candidates = [
+        e
+        for e in ready
         if certificate_workflow.moves_for(e, request.user).allows(
             certificate_workflow.StageAction.ISSUE_DIPLOMA
         )
     ]
+    # Nobody issues their own diploma: say so rather than leave them wondering where it is.
+    own_left_out = any(certificate_workflow.is_own(e, request.user) for e in ready)
     form = IssueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         chosen = {int(pk) for pk in request.POST.getlist("enrolments") if pk.isdigit()}
@@ -97,7 +102,12 @@ def issue_diplomas(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
     return render(
         request,
         "certificates/issue_diplomas.html",
-        {"programme": programme, "candidates": candidates, "form": form},
+        {
+            "programme": programme,
+            "candidates": candidates,
+            "form": form,
+            "own_left_out": own_left_out,
+        },
     )
 
 

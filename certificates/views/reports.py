@@ -30,8 +30,11 @@ from portfolio.selectors import own_enrolment, student_entries
 def review_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The reviewer's home: final reports waiting in the programmes they review, oldest first."""
     programmes = list(StudyProgramme.objects.reviewed_by(request.user).distinct())
-    reports = FinalReport.objects.filter(enrolment__programme__in=programmes).select_related(
-        "enrolment__student", "enrolment__programme"
+    # What the reviewer decides on: their own report waits for another reviewer.
+    reports = (
+        FinalReport.objects.filter(enrolment__programme__in=programmes)
+        .exclude(enrolment__student=request.user)
+        .select_related("enrolment__student", "enrolment__programme")
     )
     return render(
         request,

@@ -82,6 +82,8 @@ def entry_queue(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     programme = get_programme(code)
     waiting = (
         Entry.objects.filter(enrolment__programme=programme, status=Entry.Status.SUBMITTED)
+        # What the person decides on: their own activities wait for another administrator.
+        .exclude(enrolment__student=request.user)
         .order_by("submitted_at", "pk")
         .values(
             "pk",
@@ -184,20 +186,30 @@ def entry_approve_many(request: AuthenticatedHttpRequest, code: str) -> HttpResp
     if not entries:
         messages.error(request, _("Tick the activities to approve."))
         return redirect("certificates:entry_queue", code=programme.code)
-    approved, skipped = workflow.approve_many(entries=entries, by=request.user)
+    done = workflow.approve_many(entries=entries, by=request.user)
     messages.success(
         request,
-        ngettext("%(n)d activity approved.", "%(n)d activities approved.", approved)
-        % {"n": approved},
+        ngettext("%(n)d activity approved.", "%(n)d activities approved.", done.approved)
+        % {"n": done.approved},
     )
-    if skipped:
+    if done.decided:
         messages.warning(
             request,
             ngettext(
                 "%(n)d activity had already been decided and was left as it is.",
                 "%(n)d activities had already been decided and were left as they are.",
-                skipped,
+                done.decided,
             )
-            % {"n": skipped},
+            % {"n": done.decided},
+        )
+    if done.own:
+        messages.warning(
+            request,
+            ngettext(
+                "%(n)d is your own activity: another administrator decides on it.",
+                "%(n)d are your own activities: another administrator decides on them.",
+                done.own,
+            )
+            % {"n": done.own},
         )
     return redirect("certificates:entry_queue", code=programme.code)

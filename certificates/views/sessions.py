@@ -78,7 +78,9 @@ def session(request: AuthenticatedHttpRequest, code: str, session: int) -> HttpR
         for problem in problems:
             messages.warning(request, problem)
         return redirect("certificates:session", code=programme.code, session=instance.pk)
-    signups = instance.signups.select_related("enrolment__student", "enrolment__programme")
+    signups = list(instance.signups.select_related("enrolment__student", "enrolment__programme"))
+    # Nobody records their own attendance: their line has no box to tick.
+    own = {s.pk for s in signups if certificate_workflow.is_own(s.enrolment, request.user)}
     return render(
         request,
         "certificates/session.html",
@@ -87,6 +89,7 @@ def session(request: AuthenticatedHttpRequest, code: str, session: int) -> HttpR
             "session": instance,
             "signups": signups,
             "started": instance.starts_at <= timezone.now(),
+            "own": own,
         },
     )
 

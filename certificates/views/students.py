@@ -92,7 +92,9 @@ def _student_context(
         "progress": progress,
         "next_step": next_step_for(enrolment, entries, progress).staff,
         "moves": moves,
-        "career_course_open": certificate_workflow.career_course_wanted(enrolment) is None,
+        "own": (own := certificate_workflow.is_own(enrolment, request.user)),
+        "career_course_open": not own
+        and certificate_workflow.career_course_wanted(enrolment) is None,
         "comment_form": CommentForm(),
         "career_form": CareerCourseForm(),
         "presentation_form": PresentationForm(),

@@ -151,6 +151,8 @@ REPORT = Machine(
     related=("enrolment__programme", "enrolment__student"),
     actors_of=lambda user, report: actors_of(user, report.enrolment),
     subject=lambda report: report.enrolment.student,
+    subject_pk=lambda report: report.enrolment.student_id,
+    student_actor=Actor.STUDENT,
     wrong_state=lambda report: (
         _("The report is %(status)s, so this cannot be done now.")
         % {"status": report.get_status_display()}

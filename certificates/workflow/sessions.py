@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 
 from activities.roles import is_programme_admin
 from certificates.models import Session, SessionSignup
-from certificates.workflow.stages import Stage, StageAction, advance, record_career_course
+from certificates.workflow.stages import (
+    Stage,
+    StageAction,
+    advance,
+    is_own,
+    record_career_course,
+)
 from cil import audit
 from cil.models import User
 from cil.workflow import WorkflowError
@@ -104,8 +110,9 @@ def record_attendance(
     """Mark who came, and record the career course or the presentation for each of them.
 
     Returns how many were recorded and, for the others, why not (another programme's student,
-    already recorded ...). Each student is recorded in their own transaction. Nothing is
-    recorded before the session has started: a step counts once it has happened.
+    the administrator's own enrolment, already recorded ...). Each student is recorded in their
+    own transaction. Nothing is recorded before the session has started: a step counts once it
+    has happened.
     """
     if session.starts_at > timezone.now():
         raise WorkflowError(
@@ -126,6 +133,13 @@ def record_attendance(
                 _("%(name)s: for the administrators of %(programme)s.")
                 % {"name": enrolment.student.full_name, "programme": enrolment.programme.name}
             )
+            continue
+        if is_own(enrolment, by):  # nobody records their own attendance
+            if came:
+                problems.append(
+                    _("%(name)s: your own certificate; another administrator records it.")
+                    % {"name": enrolment.student.full_name}
+                )
             continue
         SessionSignup.objects.filter(pk=signup.pk).update(attended=came)
         if not came:

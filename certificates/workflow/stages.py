@@ -243,6 +243,8 @@ STAGES = Machine(
     related=("programme", "student"),
     actors_of=actors_of,
     subject=lambda enrolment: enrolment.student,
+    subject_pk=lambda enrolment: enrolment.student_id,
+    student_actor=Actor.STUDENT,
     wrong_state=lambda enrolment: (
         _("This cannot be done now: the student's certificate is at the stage “%(stage)s”.")
         % {"stage": enrolment.get_stage_display()}
@@ -250,6 +252,12 @@ STAGES = Machine(
     comment_needed=_("Write a comment for the student: say what is missing."),
     closed=_closed,
 )
+
+
+def is_own(enrolment: Enrolment, user: User) -> bool:
+    """Whether the user is the enrolment's student: then they decide nothing on it, whatever
+    roles they hold (see ``cil.workflow.roles_on``)."""
+    return cil_workflow.is_own(STAGES, enrolment, user)
 
 
 def moves_for(enrolment: Enrolment, user: User) -> Moves:
@@ -286,8 +294,8 @@ def record_career_course(
         .select_related("programme", "student")
         .get(pk=enrolment.pk)
     )
-    if Actor.ADMINISTRATOR not in actors_of(by, locked):
-        raise PermissionDenied
+    if Actor.ADMINISTRATOR not in cil_workflow.roles_on(STAGES, locked, by):
+        raise cil_workflow.own_row_refused() if is_own(locked, by) else PermissionDenied
     if problem := career_course_wanted(locked):
         raise WorkflowError(problem)
     locked.career_course_on = completed_on

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from certificates import workflow
-from cil.models import AuditEvent
+from cil.models import AuditEvent, User
 from portfolio.models import Enrolment
-from tests.conftest import Personas
+from tests.conftest import Personas, TwoRoles
 from tests.factories import (
     DiplomaFactory,
     EnrolmentFactory,
@@ -24,10 +24,28 @@ pytestmark = pytest.mark.django_db
 
 STAGES = [s.value for s in Enrolment.Stage]
 ACTIONS = [a.value for a in workflow.StageAction]
-ROLES = ["student_a", "student_b", "admin_p", "admin_q", "reviewer_p", "central", "superuser"]
+# P's staff who are students too act on student A's enrolment as P's staff; "<role>_own" acts
+# on the persona's own enrolment in P, where nobody decides, whatever roles they hold.
+ROLES = [
+    "student_a",
+    "student_b",
+    "admin_p",
+    "admin_q",
+    "reviewer_p",
+    "central",
+    "superuser",
+    "admin_student",
+    "reviewer_student",
+    "admin_student_own",
+    "reviewer_student_own",
+    "superuser_own",
+]
 # Written from the users' side: who moves the enrolment, from where, to where.
 ALLOWED = {
     ("enrolled", "request_activities", "student_a"): "activities_requested",
+    ("enrolled", "request_activities", "admin_student_own"): "activities_requested",
+    ("enrolled", "request_activities", "reviewer_student_own"): "activities_requested",
+    ("enrolled", "request_activities", "superuser_own"): "activities_requested",
     ("activities_requested", "confirm_activities", "admin_p"): "activities_approved",
     ("activities_requested", "confirm_activities", "superuser"): "activities_approved",
     ("activities_requested", "decline_activities", "admin_p"): "enrolled",
@@ -41,12 +59,28 @@ ALLOWED = {
     ("certified", "revoke_diploma", "admin_p"): "presented",
     ("certified", "revoke_diploma", "superuser"): "presented",
 }
+ALLOWED.update(
+    {
+        (stage, action, two_roles): to
+        for (stage, action, role), to in ALLOWED.items()
+        for staff, two_roles in (("admin_p", "admin_student"), ("reviewer_p", "reviewer_student"))
+        if role == staff
+    }
+)
 
 
-def meeting_the_rules(personas: Personas, **kwargs) -> Enrolment:
-    """Student A in P (3 activities, 1 at home, 1 abroad) with three approved activities."""
+def acting(personas: Personas, two_roles: TwoRoles, role: str) -> tuple[User, User]:
+    """The user who acts as ``role``, and the student whose enrolment it is."""
+    name = role.removesuffix("_own")
+    user = getattr(two_roles, name, None) or getattr(personas, name)
+    return user, user if role.endswith("_own") else personas.student_a
+
+
+def meeting_the_rules(personas: Personas, student: User | None = None, **kwargs) -> Enrolment:
+    """Student A (or ``student``) in P (3 activities, 1 at home, 1 abroad) with three approved
+    activities."""
     return enrolment_with_activities(
-        student=personas.student_a, programme=personas.programme_p, **kwargs
+        student=student or personas.student_a, programme=personas.programme_p, **kwargs
     )
 
 
@@ -54,13 +88,15 @@ def meeting_the_rules(personas: Personas, **kwargs) -> Enrolment:
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("role", ROLES)
 def test_every_stage_action_and_role(
-    personas: Personas, stage: str, action: str, role: str
+    personas: Personas, two_roles: TwoRoles, stage: str, action: str, role: str
 ) -> None:
     # An enrolment at each stage with what that stage implies: a presentation once presented,
     # a valid diploma (and the completed status) once certified.
     presented = stage in ("presented", "certified")
+    user, student = acting(personas, two_roles, role)
     enrolment = meeting_the_rules(
         personas,
+        student=student,
         stage=stage,
         presented_on=datetime.date(2026, 6, 1) if presented else None,
         status="completed" if stage == "certified" else "active",
@@ -70,17 +106,13 @@ def test_every_stage_action_and_role(
     before = AuditEvent.objects.count()
     expected = ALLOWED.get((stage, action, role))
     if expected:
-        workflow.advance(
-            enrolment=enrolment, by=getattr(personas, role), action=action, comment="Noted."
-        )
+        workflow.advance(enrolment=enrolment, by=user, action=action, comment="Noted.")
         enrolment.refresh_from_db()
         assert enrolment.stage == expected
         assert AuditEvent.objects.count() == before + 1
     else:
         with pytest.raises((PermissionDenied, workflow.WorkflowError)):
-            workflow.advance(
-                enrolment=enrolment, by=getattr(personas, role), action=action, comment="Noted."
-            )
+            workflow.advance(enrolment=enrolment, by=user, action=action, comment="Noted.")
         enrolment.refresh_from_db()
         assert enrolment.stage == stage
         assert AuditEvent.objects.count() == before

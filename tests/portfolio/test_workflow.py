@@ -11,28 +11,52 @@ from django.db import connection
 from django.urls import reverse
 
 from certificates.views.review import QUEUE_PAGE_SIZE
-from cil.models import AuditEvent
+from cil.models import AuditEvent, User
 from portfolio import workflow
 from portfolio.models import Entry
-from tests.conftest import Personas
+from tests.conftest import Personas, TwoRoles
 from tests.factories import EnrolmentFactory, EntryFactory, EvidenceFactory
 from tests.support.clients import client_for
 
 STATES = [s.value for s in Entry.Status]
 ACTIONS = [a.value for a in workflow.EntryAction]
-ROLES = ["student_a", "student_b", "admin_p", "admin_q", "reviewer_p", "central", "superuser"]
+# P's staff who are students too act on student A's entry as P's staff; "<role>_own" acts on
+# the persona's own entry in P, where nobody decides, whatever roles they hold.
+ROLES = [
+    "student_a",
+    "student_b",
+    "admin_p",
+    "admin_q",
+    "reviewer_p",
+    "central",
+    "superuser",
+    "admin_student",
+    "reviewer_student",
+    "admin_student_own",
+    "reviewer_student_own",
+    "superuser_own",
+]
 
 # Written out from the users' side, apart from workflow.TRANSITIONS: who may do what, when.
 DECISIONS = {"approve": "approved", "return": "returned", "reject": "rejected"}
+STUDENTS = ("student_a", "admin_student_own", "reviewer_student_own", "superuser_own")
 ALLOWED = {
-    ("draft", "submit", "student_a"): "submitted",
-    ("returned", "submit", "student_a"): "submitted",
+    **{
+        (state, "submit", role): "submitted" for state in ("draft", "returned") for role in STUDENTS
+    },
     **{
         ("submitted", action, role): to
         for action, to in DECISIONS.items()
-        for role in ("admin_p", "superuser")
+        for role in ("admin_p", "superuser", "admin_student")
     },
 }
+
+
+def acting(personas: Personas, two_roles: TwoRoles, role: str) -> tuple[User, User]:
+    """The user who acts as ``role``, and the student whose entry it is."""
+    name = role.removesuffix("_own")
+    user = getattr(two_roles, name, None) or getattr(personas, name)
+    return user, user if role.endswith("_own") else personas.student_a
 
 
 @pytest.mark.django_db
@@ -40,13 +64,13 @@ ALLOWED = {
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("role", ROLES)
 def test_every_state_action_and_role(
-    personas: Personas, state: str, action: str, role: str
+    personas: Personas, two_roles: TwoRoles, state: str, action: str, role: str
 ) -> None:
-    enrolment = EnrolmentFactory(student=personas.student_a, programme=personas.programme_p)
+    user, student = acting(personas, two_roles, role)
+    enrolment = EnrolmentFactory(student=student, programme=personas.programme_p)
     entry = EntryFactory(enrolment=enrolment, status=state)
     before = AuditEvent.objects.count()
     expected = ALLOWED.get((state, action, role))
-    user = getattr(personas, role)
     if expected:
         workflow.transition(entry=entry, by=user, action=action, comment="Because.")
         entry.refresh_from_db()
