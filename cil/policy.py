@@ -98,6 +98,13 @@ def is_central_staff(user: Any) -> bool:
     return roles.is_superuser or roles.is_central_staff
 
 
+def has_staff_role(user: Any) -> bool:
+    """Administrator or reviewer of some programme, central staff, or a superuser: the people
+    who issue and approve, and so must sign in with a second factor."""
+    roles = roles_of(user)
+    return roles.administers_any or roles.reviews_any or roles.sees_all_programmes
+
+
 def can_view_programme_figures(user: Any, programme: Any) -> bool:
     """Programme figures are for its administrators and, read-only, for central staff."""
     return is_central_staff(user) or is_programme_admin(user, programme)
@@ -251,6 +258,24 @@ URL_RULES: dict[str, Rule] = {
     "account_change_password": SIGNED_IN,
     "account_set_password": SIGNED_IN,
     "account_email": SIGNED_IN,
+    # Two-factor sign-in (allauth.mfa). The second step of signing in, and signing in with a
+    # passkey, come before the user is signed in; managing one's authenticators needs a login.
+    "mfa_authenticate": PUBLIC,
+    "mfa_login_webauthn": PUBLIC,
+    "mfa_reauthenticate": SIGNED_IN,
+    "mfa_index": SIGNED_IN,
+    "mfa_activate_totp": SIGNED_IN,
+    "mfa_deactivate_totp": SIGNED_IN,
+    "mfa_view_recovery_codes": SIGNED_IN,
+    "mfa_generate_recovery_codes": SIGNED_IN,
+    "mfa_download_recovery_codes": SIGNED_IN,
+    "mfa_list_webauthn": SIGNED_IN,
+    "mfa_add_webauthn": SIGNED_IN,
+    "mfa_reauthenticate_webauthn": SIGNED_IN,
+    "mfa_remove_webauthn": SIGNED_IN,  # the signed-in user's own keys only (allauth's lookup)
+    "mfa_edit_webauthn": SIGNED_IN,
+    # The link mailed to the owner of an account locked by failed sign-ins (cil/lockout.py).
+    "account_unlock": PUBLIC,
     # The Django admin's own login page; the rest of the site is the namespace rule below.
     "admin:login": PUBLIC,
     # The benchmark's floor page, served only by bench.settings (bench/urls.py).

@@ -1,7 +1,11 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from cil import views
+from cil import lockout, views
+
+# The admin's own login form would skip the second factor: send everyone through allauth's.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.landing, name="landing"),
@@ -9,6 +13,7 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     # The language switcher must work before anyone signs in.
     path("i18n/setlang/", views.set_language, name="set_language"),
+    path("accounts/unlock/<str:token>/", lockout.unlock, name="account_unlock"),
     path("accounts/", include("allauth.urls")),
     path("", include("portfolio.urls")),
     path("", include("activities.urls")),

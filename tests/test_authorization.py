@@ -38,9 +38,11 @@ DENIED = "denied"  # 403
 NOT_ALLOWED = "not allowed"  # 405: a POST-only address opened with GET
 REDIRECT = "redirect"  # sent on to another page, not the login page
 MISSING = "missing"  # 404: not yours, and no hint that it exists
+BAD_REQUEST = "bad request"  # 400
 STAFF_OK = "admin"  # Django admin answered as it does for staff (page, 302 or 404; never 403)
 
 STUDENTS = ("student_a", "student_b")
+STAFF = ("admin_p", "admin_q", "reviewer_p", "central", "superuser")
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,28 @@ EXPECTED: dict[str, Expect] = {
     "account_change_password": SIGNED_IN_PAGE,
     "account_set_password": Expect.of(REDIRECT, anonymous=LOGIN),  # users have a password
     "account_email": SIGNED_IN_PAGE,
-    "admin:login": Expect.of(OK, superuser=REDIRECT),
+    # The mailed unlock link; an unknown token says "expired or already used".
+    "account_unlock": Expect.of(BAD_REQUEST),
+    # Two-factor sign-in. Every persona signed in without a recent password check (as after
+    # force_login), so the pages that add or remove an authenticator first ask for one
+    # (redirect). Staff have an authenticator app (tests/factories.py), students none.
+    "mfa_authenticate": Expect.of(REDIRECT, anonymous=LOGIN),  # needs a first step
+    "mfa_login_webauthn": Expect.of(REDIRECT, anonymous=LOGIN),  # a POST from the sign-in page
+    "mfa_reauthenticate": Expect.of(REDIRECT, anonymous=LOGIN, **dict.fromkeys(STAFF, OK)),
+    "mfa_index": SIGNED_IN_PAGE,
+    "mfa_activate_totp": Expect.of(REDIRECT, anonymous=LOGIN),
+    "mfa_deactivate_totp": Expect.of(
+        REDIRECT, anonymous=LOGIN, student_a=MISSING, student_b=MISSING
+    ),
+    "mfa_view_recovery_codes": Expect.of(MISSING, anonymous=LOGIN),  # none generated yet
+    "mfa_generate_recovery_codes": Expect.of(REDIRECT, anonymous=LOGIN),
+    "mfa_download_recovery_codes": Expect.of(MISSING, anonymous=LOGIN),
+    "mfa_list_webauthn": SIGNED_IN_PAGE,
+    "mfa_add_webauthn": Expect.of(REDIRECT, anonymous=LOGIN),
+    "mfa_reauthenticate_webauthn": Expect.of(REDIRECT, anonymous=LOGIN),  # no keys to check
+    "mfa_remove_webauthn": Expect.of(REDIRECT, anonymous=LOGIN),  # then only one's own keys
+    "mfa_edit_webauthn": Expect.of(REDIRECT, anonymous=LOGIN),
+    "admin:login": Expect.of(DENIED, anonymous=LOGIN, superuser=REDIRECT),
     "admin:logout": Expect.of(DENIED, anonymous=LOGIN, superuser=NOT_ALLOWED),
     # Without its query parameters the admin's autocomplete refuses everyone, staff included.
     "admin:autocomplete": Expect.of(DENIED, anonymous=LOGIN),
@@ -197,6 +220,8 @@ SAMPLE_KWARGS = {
     "url": "no-such-page",
     "key": "no-such-key",
     "uidb36": "0",
+    "token": "no-such-token",
+    "pk": "999999",
 }
 
 
@@ -269,7 +294,9 @@ def outcome_of(response, login_urls: tuple[str, ...]) -> str:
     status = response.status_code
     if status in (301, 302):
         return LOGIN if response["Location"].startswith(login_urls) else REDIRECT
-    return {200: OK, 403: DENIED, 404: MISSING, 405: NOT_ALLOWED}.get(status, f"HTTP {status}")
+    return {200: OK, 400: BAD_REQUEST, 403: DENIED, 404: MISSING, 405: NOT_ALLOWED}.get(
+        status, f"HTTP {status}"
+    )
 
 
 def test_every_url_is_in_the_table() -> None:
