@@ -12,11 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cil.policy import has_staff_role
 
@@ -84,3 +86,15 @@ class StaffSecondFactorMiddleware:
             fail_silently=True,
         )
         return HttpResponseRedirect(reverse("mfa_index"))
+
+
+class AddPasskeyForm(AddWebAuthnForm):
+    """allauth's form for adding a passkey (``MFA_FORMS``), with a label and help text of our
+    own: allauth gives its name field neither, so the label stayed English on bokmål pages."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = gettext_lazy("Name of the key")
+        self.fields["name"].help_text = gettext_lazy(
+            "So that you can tell your keys apart, e.g. “My phone”."
+        )

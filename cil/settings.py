@@ -184,6 +184,7 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("cil.policy.AccessPolicyMiddleware"), "cil.mfa.StaffSecondFactorMiddleware"
 )
 MFA_ADAPTER = "cil.adapters.MFAAdapter"
+MFA_FORMS = {"add_webauthn": "cil.mfa.AddPasskeyForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # Passkeys also sign in without a password (they verify the user on the device).
 MFA_PASSKEY_LOGIN_ENABLED = True
