@@ -108,3 +108,21 @@ def test_a_forged_link_does_nothing(settings, committed) -> None:
     forged = path[:-3] + ("A" if path[-3] != "A" else "B") + path[-2:]
     assert Client().post(forged).status_code == 400
     assert sign_in(Client(), user.email) == 200  # still locked
+
+
+@pytest.mark.django_db
+def test_failures_through_different_host_names_count_together(settings, committed) -> None:
+    # allauth counts per host name too, and a client picks the Host header among the allowed.
+    settings.ALLOWED_HOSTS = ["portal.uni.example", "cil.uni.example", "testserver"]
+    user = UserFactory(email="target@uni.example")
+    hosts = ["portal.uni.example", "cil.uni.example"]
+    with committed():
+        for n in range(settings.CIL_ACCOUNT_FAILURE_LIMIT):
+            attacker = Client(REMOTE_ADDR=f"10.1.0.{n + 1}", HTTP_HOST=hosts[n % 2])
+            assert (
+                attacker.post(LOGIN, {"login": user.email, "password": "wrong"}).status_code == 200
+            )
+    owner = Client(REMOTE_ADDR="192.0.2.10")
+    response = owner.post(LOGIN, {"login": user.email, "password": PASSWORD})
+    assert "locked after too many failed sign-ins" in response.content.decode()
+    assert "_auth_user_id" not in owner.session
