@@ -86,6 +86,13 @@ def is_central_staff(user: Any) -> bool:
     return roles.is_superuser or roles.is_central_staff
 
 
+def has_staff_role(user: Any) -> bool:
+    """Administrator or reviewer of some programme, central staff, or a superuser: the people
+    who issue and approve, and so must sign in with a second factor."""
+    roles = roles_of(user)
+    return roles.administers_any or roles.reviews_any or roles.sees_all_programmes
+
+
 def may_assign_roles(user: Any) -> bool:
     """Superusers, and central staff where the institution lets them (a setting)."""
     roles = roles_of(user)

@@ -182,6 +182,24 @@ URL_RULES: dict[str, Rule] = {
     # The link in the notice to the old address; the signed key in the URL is the permission.
     "account_email_undo": PUBLIC,
     "usersessions_list": SIGNED_IN,  # the user's own sessions
+    # Two-factor sign-in (allauth.mfa). The second step of signing in, and signing in with a
+    # passkey, come before the user is signed in; managing one's authenticators needs a login.
+    "mfa_authenticate": PUBLIC,
+    "mfa_login_webauthn": PUBLIC,
+    "mfa_reauthenticate": SIGNED_IN,
+    "mfa_index": SIGNED_IN,
+    "mfa_activate_totp": SIGNED_IN,
+    "mfa_deactivate_totp": SIGNED_IN,
+    "mfa_view_recovery_codes": SIGNED_IN,
+    "mfa_generate_recovery_codes": SIGNED_IN,
+    "mfa_download_recovery_codes": SIGNED_IN,
+    "mfa_list_webauthn": SIGNED_IN,
+    "mfa_add_webauthn": SIGNED_IN,
+    "mfa_reauthenticate_webauthn": SIGNED_IN,
+    "mfa_remove_webauthn": SIGNED_IN,  # the signed-in user's own keys only (allauth's lookup)
+    "mfa_edit_webauthn": SIGNED_IN,
+    # The link mailed to the owner of an account locked by failed sign-ins (cil/lockout.py).
+    "account_unlock": PUBLIC,
     # The Django admin's own login page; the rest of the site is the namespace rule below.
     "admin:login": PUBLIC,
     # The benchmark's floor page, served only by bench.settings (bench/urls.py).

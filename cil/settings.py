@@ -161,11 +161,6 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "landing"
 ACCOUNT_ADAPTER = "cil.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CIL] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
-# allauth has its own rate limits; django-axes does the account/IP lockout, so allauth's
-# login-failure limit is switched off to give one clear lockout message instead of two.
-# Each address added is sent a mail naming the account, so an account manages (adds, resends
-# to) at most ten addresses a day.
-ACCOUNT_RATE_LIMITS = {"login_failed": False, "manage_email": "10/m/user,10/d/user"}
 # Sign-up can be limited to the institution's own e-mail domains, e.g. "oslomet.no,lu.se".
 CIL_SIGNUP_EMAIL_DOMAINS = [
     d.lower().lstrip("@") for d in env.list("CIL_SIGNUP_EMAIL_DOMAINS", default=[])
@@ -210,6 +205,40 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("ACCOUNT_REAUTHENTICATION_MINUTES", default=5) * 60
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 CIL_EMAIL_CHANGE_UNDO_HOURS = env.int("CIL_EMAIL_CHANGE_UNDO_HOURS", default=72)
+
+# --- Per-account lockout and two-factor sign-in (allauth.mfa) -------------------------------
+# django-axes (above) locks an account/address pair after a few failures. An attacker who
+# rotates addresses is stopped by allauth's per-account limit on failed sign-ins: after
+# CIL_ACCOUNT_FAILURE_LIMIT failures within the window, from any address, the account refuses
+# every password until the window has passed. Its owner is mailed a single-use link that lifts
+# the lock at once for their browser (cil/lockout.py), so nobody can keep them out on purpose.
+# (axes cannot do this itself: it applies one failure limit to the largest of its counts, so
+# adding "username" to AXES_LOCKOUT_PARAMETERS would lock the account after 5 failures.)
+CIL_ACCOUNT_FAILURE_LIMIT = env.int("CIL_ACCOUNT_FAILURE_LIMIT", default=10)
+CIL_ACCOUNT_FAILURE_WINDOW_MINUTES = env.int("CIL_ACCOUNT_FAILURE_WINDOW_MINUTES", default=60)
+CIL_UNLOCK_LINK_HOURS = env.int("CIL_UNLOCK_LINK_HOURS", default=24)
+# Each address added is sent a mail naming the account, so an account manages (adds, resends
+# to) at most ten addresses a day.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{CIL_ACCOUNT_FAILURE_LIMIT}/{CIL_ACCOUNT_FAILURE_WINDOW_MINUTES}m/key",
+    "manage_email": "10/m/user,10/d/user",
+}
+INSTALLED_APPS += ["allauth.mfa"]  # its key list uses django.contrib.humanize (installed above)
+# Administrators, reviewers, central staff and superusers must set up a second factor before
+# they can open anything else (cil/mfa.py); students may. Turning this off is for a
+# deployment that enforces two factors at its own single sign-on instead.
+CIL_MFA_REQUIRED_FOR_STAFF = env.bool("CIL_MFA_REQUIRED_FOR_STAFF", default=True)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("cil.policy.AccessPolicyMiddleware"), "cil.mfa.StaffSecondFactorMiddleware"
+)
+MFA_ADAPTER = "cil.adapters.MFAAdapter"
+MFA_FORMS = {"add_webauthn": "cil.mfa.AddPasskeyForm"}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Passkeys also sign in without a password (they verify the user on the device).
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="CIL portal")
+# WebAuthn needs a secure context: https, or http://localhost in development and tests.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url(

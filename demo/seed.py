@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 
 from activities.models import Faculty, ProgrammeRole, StudyProgramme
@@ -18,6 +20,9 @@ from demo.portfolios import seed_portfolios
 from demo.stages import seed_stages
 
 DEMO_PASSWORD = "cil-demo-2026"  # noqa: S105 - documented in README; seed_demo refuses to run unless DEBUG  # nosec B105
+# Staff sign in with a second factor (cil/mfa.py): every demo staff account has an authenticator
+# app with this published secret. Add it to an app, or compute a code with `oathtool --totp -b`.
+DEMO_TOTP_SECRET = "CILDEMOSTAFFCODECILDEMOSTAFFCODE"  # noqa: S105  # nosec B105 - published demo secret, as the password
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,10 @@ class DemoAccount:
     is_central_staff: bool = False
     is_superuser: bool = False
     roles: tuple[tuple[str, str], ...] = ()  # (programme code, role)
+
+    @property
+    def is_staff_role(self) -> bool:
+        return bool(self.roles) or self.is_central_staff or self.is_superuser
 
 
 FACULTIES = [
@@ -181,6 +190,8 @@ def seed() -> list[DemoAccount]:
         )
         for code, role in account.roles:
             ProgrammeRole.objects.get_or_create(user=user, programme=programmes[code], role=role)
+        if account.is_staff_role and not Authenticator.objects.filter(user=user).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
     # The catalogue reads as entered by an administrator, as real ones are; None would only
     # mean the account was taken out of ACCOUNTS.
     author = User.objects.filter(email="kari.admin@uni.example").first()

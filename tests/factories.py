@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
@@ -29,6 +31,16 @@ from cil.models import User
 from portfolio.models import Enrolment, Entry, Evidence
 
 PASSWORD = "correct-horse-battery-staple"
+# Staff must sign in with a second factor (cil/mfa.py): the factories give every staff member
+# an authenticator app with this secret, so that tests can compute its codes (tests/mfa.py).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def give_second_factor(user: User, secret: str = TOTP_SECRET) -> None:
+    """An authenticator app for ``user``, as if they had set one up (unless they have one)."""
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, secret)
+
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -60,6 +72,12 @@ class UserFactory(ModelFactory[User]):
             obj.save(update_fields=["password"])
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
+    @factory.post_generation
+    def second_factor(obj: User, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        staff = obj.is_central_staff or obj.is_superuser
+        if create and (extracted if extracted is not None else staff):
+            give_second_factor(obj)
+
 
 class FacultyFactory(ModelFactory[Faculty]):
     class Meta:
@@ -85,10 +103,18 @@ class ProgrammeFactory(ModelFactory[StudyProgramme]):
 class ProgrammeRoleFactory(ModelFactory[ProgrammeRole]):
     class Meta:
         model = ProgrammeRole
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     programme = factory.SubFactory(ProgrammeFactory)
     role = ProgrammeRole.Role.ADMINISTRATOR
+
+    @factory.post_generation
+    def second_factor(
+        obj: ProgrammeRole, create: bool, extracted: bool | None, **kwargs: object
+    ) -> None:
+        if create and extracted is not False:
+            give_second_factor(obj.user)
 
 
 class ActivityFactory(ModelFactory[Activity]):

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from django.core import checks
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -51,12 +52,14 @@ NOT_ALLOWED = "not allowed"  # 405: a POST-only address opened with GET, or the 
 BAD_REQUEST = "bad request"  # 400: a form with mistakes
 REDIRECT = "redirect"  # sent on to another page, not the login page
 MISSING = "missing"  # 404: not yours, and no hint that it exists
+BAD_REQUEST = "bad request"  # 400
 STAFF_OK = "admin"  # Django admin answered as it does for staff (page, 302 or 404; never 403)
 # POST only:
 ALLOWED = "allowed"  # the view did its work or said what was wrong (200, 400, a redirect)
 REFUSED = "refused"  # 403 or 404
 
 STUDENTS = ("student_a", "student_b")
+STAFF = ("admin_p", "admin_q", "reviewer_p", "central", "superuser")
 
 
 @dataclass(frozen=True)
@@ -190,7 +193,28 @@ EXPECTED: dict[str, Expect] = {
     "account_email": SIGNED_IN_PAGE,
     "account_email_undo": PUBLIC_PAGE,  # an unknown key says the link can no longer be used
     "usersessions_list": SIGNED_IN_PAGE,
-    "admin:login": Expect.of(OK, superuser=REDIRECT),
+    # The mailed unlock link; an unknown token says "expired or already used".
+    "account_unlock": Expect.of(BAD_REQUEST),
+    # Two-factor sign-in. Every persona signed in without a recent password check (as after
+    # force_login), so the pages that add or remove an authenticator first ask for one
+    # (redirect). Staff have an authenticator app (tests/factories.py), students none.
+    "mfa_authenticate": Expect.of(REDIRECT, anonymous=LOGIN),  # needs a first step
+    "mfa_login_webauthn": Expect.of(REDIRECT, anonymous=LOGIN),  # a POST from the sign-in page
+    "mfa_reauthenticate": Expect.of(REDIRECT, anonymous=LOGIN, **dict.fromkeys(STAFF, OK)),
+    "mfa_index": SIGNED_IN_PAGE,
+    "mfa_activate_totp": Expect.of(REDIRECT, anonymous=LOGIN),
+    "mfa_deactivate_totp": Expect.of(
+        REDIRECT, anonymous=LOGIN, student_a=MISSING, student_b=MISSING
+    ),
+    "mfa_view_recovery_codes": Expect.of(MISSING, anonymous=LOGIN),  # none generated yet
+    "mfa_generate_recovery_codes": Expect.of(REDIRECT, anonymous=LOGIN),
+    "mfa_download_recovery_codes": Expect.of(MISSING, anonymous=LOGIN),
+    "mfa_list_webauthn": SIGNED_IN_PAGE,
+    "mfa_add_webauthn": Expect.of(REDIRECT, anonymous=LOGIN),
+    "mfa_reauthenticate_webauthn": Expect.of(REDIRECT, anonymous=LOGIN),  # no keys to check
+    "mfa_remove_webauthn": Expect.of(REDIRECT, anonymous=LOGIN),  # then only one's own keys
+    "mfa_edit_webauthn": Expect.of(REDIRECT, anonymous=LOGIN),
+    "admin:login": Expect.of(DENIED, anonymous=LOGIN, superuser=REDIRECT),
     "admin:logout": Expect.of(DENIED, anonymous=LOGIN, superuser=NOT_ALLOWED),
     # Without its query parameters the admin's autocomplete refuses everyone, staff included.
     "admin:autocomplete": Expect.of(DENIED, anonymous=LOGIN),
@@ -325,7 +349,25 @@ POST_EXPECTED: dict[str, Expect] = {
     "account_email": FORM_SIGNED_IN,
     "account_email_undo": FORM_ANYONE,  # an unknown key: the page says it can no longer be used
     "usersessions_list": FORM_SIGNED_IN,
-    "admin:login": FORM_ANYONE,
+    "account_unlock": FORM_ANYONE,  # an unknown token: "expired or already used" (400)
+    # Two-factor sign-in: without a recent password check the forms send the user to give it.
+    "mfa_authenticate": FORM_SIGNED_IN,
+    "mfa_login_webauthn": FORM_SIGNED_IN,
+    "mfa_reauthenticate": FORM_SIGNED_IN,
+    "mfa_index": SHOWS_SIGNED_IN,
+    "mfa_activate_totp": FORM_SIGNED_IN,
+    "mfa_deactivate_totp": Expect.of(
+        ALLOWED, anonymous=LOGIN, student_a=REFUSED, student_b=REFUSED
+    ),
+    "mfa_view_recovery_codes": SHOWS_SIGNED_IN,
+    "mfa_generate_recovery_codes": FORM_SIGNED_IN,
+    "mfa_download_recovery_codes": Expect.of(REFUSED, anonymous=LOGIN),
+    "mfa_list_webauthn": SHOWS_SIGNED_IN,
+    "mfa_add_webauthn": FORM_SIGNED_IN,
+    "mfa_reauthenticate_webauthn": FORM_SIGNED_IN,
+    "mfa_remove_webauthn": FORM_SIGNED_IN,
+    "mfa_edit_webauthn": FORM_SIGNED_IN,
+    "admin:login": SUPERUSER_ACTS,  # allauth's sign-in (with the second factor) in its place
     "admin:axes_*_add": NOBODY_POSTS,
     "admin:django_tasks_database_dbtaskresult_add": NOBODY_POSTS,
     "admin:django_tasks_database_dbtaskresult_delete": NOBODY_POSTS,
@@ -429,6 +471,8 @@ SAMPLE_KWARGS = {
     "url": "no-such-page",
     "key": "no-such-key",
     "uidb36": "0",
+    "token": "no-such-token",
+    "pk": "999999",
 }
 
 
@@ -544,6 +588,7 @@ class Visitor:
         self.token = self.client.cookies["csrftoken"].value
 
     def get(self, path: str) -> str:
+        cache.clear()  # every request of the walk is the first: no throttle counts the others
         return outcome_of(self.client.get(path), LOGIN_URLS)
 
     def head(self, path: str) -> str:
@@ -551,6 +596,7 @@ class Visitor:
 
     def post(self, path: str, body: dict[str, Any]) -> str:
         cookies = copy.deepcopy(self.client.cookies)
+        cache.clear()
         with transaction.atomic():
             response = self.client.post(
                 path, {**body, "csrfmiddlewaretoken": self.token}, HTTP_X_CSRFTOKEN=self.token

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from activities.models import ProgrammeRole, StudyProgramme
 from cil.models import User
 from demo import seed
+from tests.mfa import current_code
 
 
 @pytest.mark.django_db
@@ -64,6 +65,11 @@ def test_demo_accounts_can_log_in_without_verifying_again(client, settings) -> N
         "/accounts/login/",
         {"login": "kari.admin@uni.example", "password": seed.DEMO_PASSWORD},
         follow=True,
+    )
+    # Staff then give a code from the authenticator app with the published demo secret.
+    assert response.redirect_chain[-1][0] == "/accounts/2fa/authenticate/"
+    response = client.post(
+        "/accounts/2fa/authenticate/", {"code": current_code(seed.DEMO_TOTP_SECRET)}, follow=True
     )
     assert response.redirect_chain[-1][0] == "/manage/"
 

@@ -10,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
+from django.urls import get_resolver
 from playwright.sync_api import Frame, Page
 
 from tests.conftest import ARTIFACTS
@@ -63,8 +64,18 @@ def _links_in_mail_to_the_live_server(live_server, settings) -> None:
     settings.SITE_URL = live_server.url
 
 
+@pytest.fixture(scope="session")
+def _urls_loaded() -> None:
+    """Import the whole URLconf (and so every view module: WeasyPrint alone takes seconds) before
+    the first page is asked for. The live server runs in this process and would otherwise do it
+    on its first request, which on a busy machine outlasts the page's 10-second timeout."""
+    get_resolver().url_patterns  # noqa: B018 - the import is the point
+
+
 @pytest.fixture
-def visit(page: Page, live_server, request: pytest.FixtureRequest) -> Iterator[Visit]:
+def visit(
+    page: Page, live_server, _urls_loaded: None, request: pytest.FixtureRequest
+) -> Iterator[Visit]:
     page.set_default_timeout(10_000)
     v = Visit(page, live_server.url, request.node.name)
     yield v
@@ -72,7 +83,9 @@ def visit(page: Page, live_server, request: pytest.FixtureRequest) -> Iterator[V
 
 
 @pytest.fixture
-def phone(browser, live_server, request: pytest.FixtureRequest) -> Iterator[Visit]:
+def phone(
+    browser, live_server, _urls_loaded: None, request: pytest.FixtureRequest
+) -> Iterator[Visit]:
     """A phone-sized page, as most students use the portal."""
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True

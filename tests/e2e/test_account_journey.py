@@ -46,7 +46,7 @@ def test_newcomer_signs_up_verifies_signs_in_switches_language_and_signs_out(vis
 
     page.get_by_label("Email*", exact=True).fill("ingrid@uni.example")
     page.get_by_label("Password*", exact=True).fill("a-long-and-unusual-passphrase")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     visit.check()
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Ingrid")
     assert User.objects.get(email="ingrid@uni.example").full_name == "Ingrid Kristiansen"

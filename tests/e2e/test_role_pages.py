@@ -85,6 +85,6 @@ def test_error_and_lockout_pages_explain_what_happened(
     for _ in range(settings.AXES_FAILURE_LIMIT):
         page.locator("#id_login").fill(personas.student_b.email)
         page.locator("#id_password").fill("not-the-password")
-        page.get_by_role("button", name=texts[3]).click()
+        page.get_by_role("button", name=texts[3], exact=True).click()
         visit.check()
     expect(page.get_by_role("heading", level=1)).to_have_text(texts[2])

@@ -23,3 +23,7 @@ class Command(BaseCommand):
         for account in accounts:
             self.stdout.write(f"  {account.email.ljust(width)}  {account.description}")
         self.stdout.write(f"Password for every demo account: {seed.DEMO_PASSWORD}")
+        self.stdout.write(
+            "Staff accounts also ask for a code from an authenticator app with the secret "
+            f"{seed.DEMO_TOTP_SECRET} (e.g. `oathtool --totp -b {seed.DEMO_TOTP_SECRET}`)."
+        )
