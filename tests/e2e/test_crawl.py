@@ -32,7 +32,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 from pytest_django import Settings
 
 from cil.models import User
@@ -42,8 +42,8 @@ from tests.e2e.conftest import Visit, axe_violations, fits_the_screen, prefer_la
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+DESKTOP = ViewportSize(width=1280, height=800)
+PHONE = ViewportSize(width=390, height=844)
 PER_PATTERN = 2
 
 # Views a crawl must not open: they sign out, switch the language or send a file.
