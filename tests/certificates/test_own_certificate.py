@@ -206,7 +206,7 @@ def test_approving_several_leaves_ones_own_activities_with_the_reason(
         follow=True,
     )
     html = response.content.decode()
-    assert "1 approved." in html
+    assert "1 activity approved." in html
     assert "1 is your own activity: another administrator decides on it." in html
     own.refresh_from_db()
     other.refresh_from_db()
