@@ -21,7 +21,7 @@ def sign_in_with_the_form(visit, email: str) -> None:
     visit.goto("/accounts/login/")
     visit.page.get_by_label("Email*", exact=True).fill(email)
     visit.page.get_by_label("Password*", exact=True).fill(PASSWORD)
-    visit.page.get_by_role("button", name="Sign In").click()
+    visit.page.get_by_role("button", name="Sign In", exact=True).click()
     visit.check()
 
 
@@ -55,7 +55,7 @@ def test_sessions_page_in_bokmal(visit) -> None:
     visit.goto("/accounts/login/")
     visit.page.get_by_label("E-post*", exact=True).fill(user.email)
     visit.page.get_by_label("Passord*", exact=True).fill(PASSWORD)
-    visit.page.get_by_role("main").get_by_role("button", name="Logg inn").click()
+    visit.page.get_by_role("main").get_by_role("button", name="Logg inn", exact=True).click()
     visit.check("-nb")
     visit.goto("/accounts/sessions/")
     expect(visit.page.get_by_role("heading", level=1)).to_have_text("Økter")
