@@ -5,15 +5,20 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
 from django import forms
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest
+from django.shortcuts import render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from activities.roles import has_staff_role
 from cil import lockout
@@ -47,6 +52,20 @@ class AccountAdapter(DefaultAccountAdapter):
         except forms.ValidationError:
             lockout.account_refused(request, login)
             raise
+
+    # --- Who may sign in with a password (CIL_LOCAL_LOGIN) ------------------------------------
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        """Local sign-up (e-mail and password) only where everyone may use a password."""
+        return bool(settings.CIL_LOCAL_LOGIN == "all")
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        """The right password is still refused to those CIL_LOCAL_LOGIN sends to their
+        institution's sign-in."""
+        user = super().authenticate(request, **credentials)
+        if user is not None and not local_login_allowed(user):
+            raise forms.ValidationError(local_login_refusal())
+        return user
 
     def clean_email(self, email: str) -> str:
         """Limit sign-up to the institution's e-mail domains (CIL_SIGNUP_EMAIL_DOMAINS)."""
@@ -141,6 +160,92 @@ class AccountAdapter(DefaultAccountAdapter):
                     email=primary,
                 )
         return confirmed
+
+
+def local_login_allowed(user: Any) -> bool:
+    """May ``user`` sign in with a password? CIL_LOCAL_LOGIN: all, staff or none."""
+    mode = settings.CIL_LOCAL_LOGIN
+    if mode == "all":
+        return True
+    if mode == "staff":
+        return has_staff_role(user)
+    return False
+
+
+def local_login_refusal() -> str:
+    names = [provider.name(get_language()) for provider in settings.CIL_OIDC_PROVIDERS]
+    if settings.CIL_LOCAL_LOGIN == "staff":
+        return _(
+            "Students sign in through their institution (%(providers)s), not with a password. "
+            "Use the button above."
+        ) % {"providers": ", ".join(names)}
+    return _("Sign in through your institution (%(providers)s); passwords are not used here.") % {
+        "providers": ", ".join(names)
+    }
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Institutional sign-in: keyed on the provider and ``sub``, never on the e-mail."""
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        """A first institutional sign-in creates the account, whatever CIL_LOCAL_LOGIN says."""
+        return True
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        """Refuse a new institutional login whose e-mail already belongs to an account.
+
+        allauth would otherwise offer a sign-up form for it. The person who owns the account
+        signs in as before and links the institutional login from their account page; a
+        stranger who got the same address (reused, or from another institution) gets nothing.
+        """
+        if sociallogin.is_existing or request.user.is_authenticated:
+            return
+        emails = {a.email.lower() for a in sociallogin.email_addresses if a.email}
+        if sociallogin.user.email:
+            emails.add(sociallogin.user.email.lower())
+        if not emails:
+            return
+        from allauth.account.models import EmailAddress
+
+        from cil.models import User
+
+        same = Q()
+        for email in emails:
+            same |= Q(email__iexact=email)
+        taken = User.objects.filter(same).exists() or EmailAddress.objects.filter(same).exists()
+        if not taken:
+            return
+        provider = next(
+            (p for p in settings.CIL_OIDC_PROVIDERS if p.id == sociallogin.account.provider), None
+        )
+        raise ImmediateHttpResponse(
+            render(
+                request,
+                "socialaccount/link_first.html",
+                {
+                    "provider_name": provider.name(get_language())
+                    if provider
+                    else sociallogin.account.provider,
+                    "local_login": settings.CIL_LOCAL_LOGIN,
+                },
+                status=409,
+            )
+        )
+
+    def populate_user(self, request: HttpRequest, sociallogin: SocialLogin, data: Any) -> Any:
+        """The new account's e-mail (lower case, as the portal keeps it), name and language."""
+        user = super().populate_user(request, sociallogin, data)
+        if user.email:
+            user.email = user.email.lower()
+        claims = sociallogin.account.extra_data or {}
+        claims = claims.get("userinfo") or claims.get("id_token") or claims
+        name = str(claims.get("name") or data.get("name") or "").strip()
+        if name:
+            user.full_name = name[:200]
+        language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        if language in dict(settings.LANGUAGES):
+            user.language = language
+        return user
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import get_language
 
 from activities.roles import roles_of
 
@@ -13,4 +14,9 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     return {
         "institution_name": settings.CIL_INSTITUTION_NAME,
         "roles": roles_of(getattr(request, "user", None)),
+        # Institutional sign-in buttons (CIL_OIDC_PROVIDERS), named in the page's language.
+        "institutional_logins": [
+            {"id": p.id, "name": p.name(get_language())} for p in settings.CIL_OIDC_PROVIDERS
+        ],
+        "local_login": settings.CIL_LOCAL_LOGIN,
     }

@@ -198,6 +198,16 @@ URL_RULES: dict[str, Rule] = {
     "mfa_reauthenticate_webauthn": SIGNED_IN,
     "mfa_remove_webauthn": SIGNED_IN,  # the signed-in user's own keys only (allauth's lookup)
     "mfa_edit_webauthn": SIGNED_IN,
+    # Institutional sign-in (allauth.socialaccount, OpenID Connect). Starting a sign-in and the
+    # provider's answer come before the user is signed in; so do the pages allauth shows when
+    # the person cancels or the provider fails, and the form for an address the provider did
+    # not give. Linking and unlinking one's own logins needs a login.
+    "openid_connect_login": PUBLIC,
+    "openid_connect_callback": PUBLIC,
+    "socialaccount_login_cancelled": PUBLIC,
+    "socialaccount_login_error": PUBLIC,
+    "socialaccount_signup": PUBLIC,
+    "socialaccount_connections": SIGNED_IN,  # the signed-in user's own linked logins only
     # The link mailed to the owner of an account locked by failed sign-ins (cil/lockout.py).
     "account_unlock": PUBLIC,
     # The Django admin's own login page; the rest of the site is the namespace rule below.

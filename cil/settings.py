@@ -13,6 +13,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from cil.identity import parse_local_login, parse_oidc_providers, provider_origins
+
 # Lets the code write the type arguments mypy checks (forms.ModelForm[Session]) in class bases.
 django_stubs_ext.monkeypatch()
 
@@ -51,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "allauth.usersessions",
     "axes",
     "crispy_forms",
@@ -169,6 +173,30 @@ CIL_SIGNUP_EMAIL_DOMAINS = [
 # Who may assign programme roles (administrator, reviewer) under Resource groups: superusers
 # always; central staff only where the institution says so. Nobody assigns a role to themselves.
 CIL_CENTRAL_STAFF_ASSIGN_ROLES = env.bool("CIL_CENTRAL_STAFF_ASSIGN_ROLES", default=False)
+
+# --- Institutional sign-in (OpenID Connect, allauth.socialaccount) ---------------------------
+# One or more identity providers (Feide, …) as JSON; cil/identity.py describes the format and
+# README.md has a commented example. Without any, the sign-in page is as before.
+CIL_OIDC_PROVIDERS = parse_oidc_providers(env.str("CIL_OIDC_PROVIDERS", default=""), env.ENVIRON)
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [provider.allauth_app() for provider in CIL_OIDC_PROVIDERS],
+    }
+}
+SOCIALACCOUNT_ADAPTER = "cil.adapters.SocialAccountAdapter"
+# An institutional login is keyed on the provider and its stable id (sub), never matched to an
+# existing account by e-mail: e-mail reuse would hand one person's portfolio to another. A new
+# login whose e-mail belongs to an account is refused (cil.adapters.SocialAccountAdapter); its
+# owner signs in and links it from the account's page (docs/architecture.md).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# Who may still sign in with a password: all (as before), staff (students sign in through
+# their institution) or none.
+CIL_LOCAL_LOGIN = parse_local_login(env.str("CIL_LOCAL_LOGIN", default="all"), CIL_OIDC_PROVIDERS)
 
 # --- Lockout (django-axes) -----------------------------------------------------------------
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -319,7 +347,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # The institutional sign-in buttons lead on to the identity providers (cil/identity.py).
+        "form-action": [SELF, *provider_origins(CIL_OIDC_PROVIDERS)],
         "frame-ancestors": [NONE],
     },
 }

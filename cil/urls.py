@@ -1,5 +1,8 @@
 from allauth.account.decorators import secure_admin_login
+from allauth.socialaccount import views as social_views
+from allauth.urls import build_provider_urlpatterns
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from cil import lockout, views
@@ -15,7 +18,36 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/email/undo/<str:key>/", views.undo_email_change, name="account_email_undo"),
     path("accounts/unlock/<str:token>/", lockout.unlock, name="account_unlock"),
-    path("accounts/", include("allauth.urls")),
+    # allauth's pages, listed one by one: allauth.urls would add unnamed redirects from the
+    # social login addresses of old allauth versions, which the portal never had.
+    path("accounts/", include("allauth.account.urls")),
+    path("accounts/2fa/", include("allauth.mfa.urls")),
+    # allauth.socialaccount.urls, with the pages a visitor sees before signing in marked so.
+    path(
+        "accounts/3rdparty/",
+        include(
+            [
+                path(
+                    "login/cancelled/",
+                    social_views.login_cancelled,
+                    name="socialaccount_login_cancelled",
+                ),
+                path(
+                    "login/error/",
+                    login_not_required(social_views.login_error),
+                    name="socialaccount_login_error",
+                ),
+                path(
+                    "signup/",
+                    login_not_required(social_views.signup),
+                    name="socialaccount_signup",
+                ),
+                path("", social_views.connections, name="socialaccount_connections"),
+            ]
+        ),
+    ),
+    path("accounts/", include(build_provider_urlpatterns())),
+    path("accounts/sessions/", include("allauth.usersessions.urls")),
     path("", include("portfolio.urls")),
     path("", include("activities.urls")),
     path("", include("certificates.urls")),

@@ -195,6 +195,13 @@ EXPECTED: dict[str, Expect] = {
     "usersessions_list": SIGNED_IN_PAGE,
     # The mailed unlock link; an unknown token says "expired or already used".
     "account_unlock": Expect.of(BAD_REQUEST),
+    # Institutional sign-in: the sample provider id names no configured provider (404).
+    "openid_connect_login": Expect.of(MISSING),
+    "openid_connect_callback": Expect.of(MISSING),
+    "socialaccount_login_cancelled": PUBLIC_PAGE,
+    "socialaccount_login_error": Expect.of("HTTP 401"),  # allauth's "sign-in failed" page
+    "socialaccount_signup": Expect.of(LOGIN),  # no institutional login under way: sign in
+    "socialaccount_connections": SIGNED_IN_PAGE,
     # Two-factor sign-in. Every persona signed in without a recent password check (as after
     # force_login), so the pages that add or remove an authenticator first ask for one
     # (redirect). Staff have an authenticator app (tests/factories.py), students none.
@@ -350,6 +357,12 @@ POST_EXPECTED: dict[str, Expect] = {
     "account_email_undo": FORM_ANYONE,  # an unknown key: the page says it can no longer be used
     "usersessions_list": FORM_SIGNED_IN,
     "account_unlock": FORM_ANYONE,  # an unknown token: "expired or already used" (400)
+    "openid_connect_login": Expect.of(REFUSED),  # no such provider: 404
+    "openid_connect_callback": Expect.of(REFUSED),
+    "socialaccount_login_cancelled": SHOWS_ANYONE,
+    "socialaccount_login_error": SHOWS_ANYONE,
+    "socialaccount_signup": Expect.of(LOGIN),  # no login under way: sent to sign in
+    "socialaccount_connections": FORM_SIGNED_IN,  # the body names no linked login
     # Two-factor sign-in: without a recent password check the forms send the user to give it.
     "mfa_authenticate": FORM_SIGNED_IN,
     "mfa_login_webauthn": FORM_SIGNED_IN,
@@ -472,6 +485,7 @@ SAMPLE_KWARGS = {
     "key": "no-such-key",
     "uidb36": "0",
     "token": "no-such-token",
+    "provider_id": "no-such-provider",
     "pk": "999999",
 }
 

@@ -4,9 +4,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.utils import formats
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
+from cil import identity
 from cil.markdown import render_markdown
 
 register = template.Library()
@@ -46,3 +49,18 @@ def iso_date(value: str | None) -> str:
     if not value:
         return ""
     return formats.date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+
+
+@register.filter
+def institutional_id(account: Any) -> str:
+    """The institutional id (e.g. eduPersonPrincipalName) kept with a linked login."""
+    return identity.institutional_id(account)
+
+
+@register.filter
+def provider_name(account: Any) -> str:
+    """The identity provider of a linked login, named in the page's language."""
+    for provider in settings.CIL_OIDC_PROVIDERS:
+        if provider.id == account.provider:
+            return provider.name(get_language())
+    return str(account.provider)
