@@ -15,7 +15,7 @@ def backfill(apps, schema_editor):
     ContentType = apps.get_model("contenttypes", "ContentType")
 
     def events_on(app_label: str, model: str):
-        content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
+        content_type = ContentType.objects.filter(app_label=app_label, model=model.lower()).first()
         if content_type is None:
             return AuditEvent.objects.none()
         return AuditEvent.objects.filter(content_type=content_type, programme_pk__isnull=True)
