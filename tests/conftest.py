@@ -145,6 +145,31 @@ class TwoRoles:
 
 TWO_ROLE_NAMES = ["admin_student", "reviewer_student"]
 
+# The actors of the transition matrices. P's staff who are students too act on student A's row
+# as P's staff; "<role>_own" acts on the persona's own row in P, where nobody decides, whatever
+# roles they hold.
+MATRIX_ROLES = [
+    "student_a",
+    "student_b",
+    "admin_p",
+    "admin_q",
+    "reviewer_p",
+    "central",
+    "superuser",
+    "admin_student",
+    "reviewer_student",
+    "admin_student_own",
+    "reviewer_student_own",
+    "superuser_own",
+]
+
+
+def acting(personas: Personas, two_roles: TwoRoles, role: str) -> tuple[User, User]:
+    """The user who acts as a ``MATRIX_ROLES`` role, and the student whose row it is."""
+    name = role.removesuffix("_own")
+    user = getattr(two_roles, name, None) or getattr(personas, name)
+    return user, user if role.endswith("_own") else personas.student_a
+
 
 @pytest.fixture
 def two_roles(personas: Personas) -> TwoRoles:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from certificates import workflow
 from cil.models import AuditEvent, User
 from portfolio.models import Enrolment
-from tests.conftest import Personas, TwoRoles
+from tests.conftest import MATRIX_ROLES, Personas, TwoRoles, acting
 from tests.factories import (
     DiplomaFactory,
     EnrolmentFactory,
@@ -24,22 +24,7 @@ pytestmark = pytest.mark.django_db
 
 STAGES = [s.value for s in Enrolment.Stage]
 ACTIONS = [a.value for a in workflow.StageAction]
-# P's staff who are students too act on student A's enrolment as P's staff; "<role>_own" acts
-# on the persona's own enrolment in P, where nobody decides, whatever roles they hold.
-ROLES = [
-    "student_a",
-    "student_b",
-    "admin_p",
-    "admin_q",
-    "reviewer_p",
-    "central",
-    "superuser",
-    "admin_student",
-    "reviewer_student",
-    "admin_student_own",
-    "reviewer_student_own",
-    "superuser_own",
-]
+ROLES = MATRIX_ROLES
 # Written from the users' side: who moves the enrolment, from where, to where.
 ALLOWED = {
     ("enrolled", "request_activities", "student_a"): "activities_requested",
@@ -67,13 +52,6 @@ ALLOWED.update(
         if role == staff
     }
 )
-
-
-def acting(personas: Personas, two_roles: TwoRoles, role: str) -> tuple[User, User]:
-    """The user who acts as ``role``, and the student whose enrolment it is."""
-    name = role.removesuffix("_own")
-    user = getattr(two_roles, name, None) or getattr(personas, name)
-    return user, user if role.endswith("_own") else personas.student_a
 
 
 def meeting_the_rules(personas: Personas, student: User | None = None, **kwargs) -> Enrolment:

@@ -11,31 +11,16 @@ from django.db import connection
 from django.urls import reverse
 
 from certificates.views.review import QUEUE_PAGE_SIZE
-from cil.models import AuditEvent, User
+from cil.models import AuditEvent
 from portfolio import workflow
 from portfolio.models import Entry
-from tests.conftest import Personas, TwoRoles
+from tests.conftest import MATRIX_ROLES, Personas, TwoRoles, acting
 from tests.factories import EnrolmentFactory, EntryFactory, EvidenceFactory
 from tests.support.clients import client_for
 
 STATES = [s.value for s in Entry.Status]
 ACTIONS = [a.value for a in workflow.EntryAction]
-# P's staff who are students too act on student A's entry as P's staff; "<role>_own" acts on
-# the persona's own entry in P, where nobody decides, whatever roles they hold.
-ROLES = [
-    "student_a",
-    "student_b",
-    "admin_p",
-    "admin_q",
-    "reviewer_p",
-    "central",
-    "superuser",
-    "admin_student",
-    "reviewer_student",
-    "admin_student_own",
-    "reviewer_student_own",
-    "superuser_own",
-]
+ROLES = MATRIX_ROLES
 
 # Written out from the users' side, apart from workflow.TRANSITIONS: who may do what, when.
 DECISIONS = {"approve": "approved", "return": "returned", "reject": "rejected"}
@@ -50,13 +35,6 @@ ALLOWED = {
         for role in ("admin_p", "superuser", "admin_student")
     },
 }
-
-
-def acting(personas: Personas, two_roles: TwoRoles, role: str) -> tuple[User, User]:
-    """The user who acts as ``role``, and the student whose entry it is."""
-    name = role.removesuffix("_own")
-    user = getattr(two_roles, name, None) or getattr(personas, name)
-    return user, user if role.endswith("_own") else personas.student_a
 
 
 @pytest.mark.django_db
