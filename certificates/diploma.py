@@ -31,6 +31,7 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.urls import URLFetcher
 
 from activities.models import ProgrammePage
+from certificates import status_list
 from certificates.models import Diploma
 from cil.markdown import render_markdown
 from cil.models import User
@@ -218,4 +219,6 @@ def create(*, enrolment: Enrolment, by: User, language: str) -> tuple[Diploma, s
     diploma.pdf = name
     diploma.sha256 = hashlib.sha256(pdf).hexdigest()
     diploma.save(update_fields=["number", "pdf", "sha256"])
+    # Last, so that the status list's row lock is held only from here to the commit.
+    status_list.allocate(diploma)
     return diploma, name

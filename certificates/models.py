@@ -120,6 +120,51 @@ def _verification_code() -> str:
     return secrets.token_urlsafe(32)
 
 
+STATUS_LIST_SIZE = 131_072  # entries; the Bitstring Status List minimum (16 KiB), for privacy
+
+
+def _empty_bitstring() -> bytes:
+    return bytes(STATUS_LIST_SIZE // 8)
+
+
+class StatusList(models.Model):
+    """A W3C Bitstring Status List: one bit per diploma, set when it is revoked.
+
+    ``bits`` is the published bitstring (entry 0 is the left-most bit of the first byte);
+    ``allocated`` marks the entries already given to a diploma, so that each diploma gets a
+    random index no other has (see certificates/status_list.py). Both change only under a row
+    lock on the list (``select_for_update``)."""
+
+    class Purpose(models.TextChoices):
+        REVOCATION = "revocation", _("revocation")
+
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.REVOCATION
+    )
+    size = models.PositiveIntegerField(_("entries"), default=STATUS_LIST_SIZE)
+    bits = models.BinaryField(_("bitstring"), default=_empty_bitstring)
+    allocated = models.BinaryField(_("allocated entries"), default=_empty_bitstring)
+    used = models.PositiveIntegerField(_("entries in use"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("status list")
+        verbose_name_plural = _("status lists")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(used__lte=models.F("size")), name="status_list_not_overfull"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.pk}"
+
+    @property
+    def is_full(self) -> bool:
+        return self.used >= self.size
+
+
 class Diploma(models.Model):
     """An issued diploma. The PDF is rendered once, stored, and never rendered again.
 
@@ -163,12 +208,30 @@ class Diploma(models.Model):
         verbose_name=_("revoked by"),
     )
     revocation_reason = models.TextField(_("reason for revoking"), blank=True)
+    # Its entry in a status list (certificates/status_list.py); none for diplomas issued before.
+    status_list = models.ForeignKey(
+        StatusList,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="diplomas",
+        verbose_name=_("status list"),
+    )
+    status_index = models.PositiveIntegerField(_("status list index"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("diploma")
         verbose_name_plural = _("diplomas")
         ordering = ["-issued_at", "-pk"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["status_list", "status_index"], name="one_diploma_per_status_entry"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status_list__isnull=True, status_index__isnull=True)
+                | models.Q(status_list__isnull=False, status_index__isnull=False),
+                name="status_entry_whole",
+            ),
             # At most one valid diploma per enrolment; revoked ones stay on record.
             models.UniqueConstraint(
                 fields=["enrolment"],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from certificates.views import diplomas, figures, reports, review, sessions, students
+from certificates.views import credentials, diplomas, figures, reports, review, sessions, students
 
 app_name = "certificates"
 urlpatterns = [
@@ -43,6 +43,12 @@ urlpatterns = [
     # Diplomas: the PDF for its holder and administrators; verification for anyone
     path("diplomas/<int:diploma>/pdf/", diplomas.diploma_pdf, name="diploma_pdf"),
     path("verify/<str:verification>/", diplomas.verify, name="verify"),
+    # Verifiable credentials: the revocation status lists, public
+    path(
+        "credentials/status/<int:status_list>",
+        credentials.status_list,
+        name="status_list",
+    ),
     # The student's final report
     path("portfolio/enrolments/<int:enrolment>/report/", reports.report, name="report"),
     path(

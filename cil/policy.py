@@ -159,6 +159,8 @@ URL_RULES: dict[str, Rule] = {
     "certificates:batch": PROGRAMME_ADMIN,
     "certificates:diploma_pdf": SIGNED_IN,  # the holder, or the programme's administrators
     "certificates:verify": PUBLIC,  # rate limited; shows only what the diploma says
+    # The revocation status list: one bit per diploma at a random index, nothing else.
+    "certificates:status_list": PUBLIC,
     "certificates:sessions": PROGRAMME_ADMIN,
     "certificates:session": PROGRAMME_ADMIN,
     "certificates:session_signup": SIGNED_IN,  # the student's own enrolment only

@@ -367,6 +367,9 @@ CIL_DIPLOMA_SIGNATORIES = [
     if s.strip()
 ]
 CIL_DIPLOMA_NUMBER_PREFIX = env.str("CIL_DIPLOMA_NUMBER_PREFIX", default="CIL")
+# Revocation status list (certificates/status_list.py): verifiers and caches may keep a copy
+# this many seconds (its ``ttl`` and Cache-Control max-age); a revocation shows within it.
+CIL_STATUS_LIST_TTL = env.int("CIL_STATUS_LIST_TTL", default=300)
 # Public verification page: at most this many look-ups per minute from one address.
 # Dashboards' charts are aggregations over years of data: computed at most this often per
 # programme, filter and language (0: every time). The page says how old they are.

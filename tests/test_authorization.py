@@ -32,7 +32,14 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from activities.models import ProgrammeRole, StudyProgramme
-from certificates.models import Diploma, DiplomaBatch, FinalReport, Session, SessionSignup
+from certificates.models import (
+    Diploma,
+    DiplomaBatch,
+    FinalReport,
+    Session,
+    SessionSignup,
+    StatusList,
+)
 from cil.models import User
 from cil.policy import iter_urls
 from tests.conftest import ROLE_NAMES, TWO_ROLE_NAMES, Personas, TwoRoles
@@ -175,6 +182,7 @@ EXPECTED: dict[str, Expect] = {
     "certificates:session_signup": PORTFOLIO_POST,
     "certificates:session_cancel": PORTFOLIO_POST,
     "certificates:verify": PUBLIC_PAGE,  # the sample diploma's code; unknown codes are 404
+    "certificates:status_list": PUBLIC_PAGE,  # the sample status list
     "account_login": ENTRANCE_PAGE,
     "account_signup": ENTRANCE_PAGE,
     "account_logout": Expect.of(OK, anonymous=REDIRECT),  # a confirmation page; logout is a POST
@@ -339,6 +347,7 @@ POST_EXPECTED: dict[str, Expect] = {
     "certificates:session_signup": OWN_PORTFOLIO_ACTS,
     "certificates:session_cancel": OWN_PORTFOLIO_ACTS,
     "certificates:verify": SHOWS_ANYONE,
+    "certificates:status_list": SHOWS_ANYONE,
     "account_login": FORM_ANYONE,  # signed-in users are sent on
     "account_signup": FORM_ANYONE,
     "account_logout": FORM_ANYONE,
@@ -515,6 +524,7 @@ def sample_objects(
         issued_at=timezone.now(),
         issued_by=admin,
     )
+    status_list = StatusList.objects.create()
     batch = DiplomaBatch.objects.create(
         programme=programme, language="en", enrolment_ids=[enrolment.pk]
     )
@@ -525,6 +535,7 @@ def sample_objects(
         "session": str(session.pk),
         "signup": str(signup.pk),  # not in any address: for POST_BODY
         "diploma": str(diploma.pk),
+        "status_list": str(status_list.pk),
         "verification": diploma.code,
         "batch": str(batch.pk),
         "report": str(report.pk),

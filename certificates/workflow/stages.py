@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from activities.roles import is_programme_admin, is_programme_reviewer
 from activities.rules import Progress, evaluate
-from certificates import diploma
+from certificates import diploma, status_list
 from certificates.models import Diploma
 from cil import audit
 from cil import workflow as cil_workflow
@@ -145,6 +145,7 @@ def _revoked(step: Step) -> list[str]:
     current.revoked_at, current.revoked_by = step.now, step.by
     current.revocation_reason = step.comment
     current.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    status_list.revoke(current)  # the published bit, in this same transaction
     step.target.status = Enrolment.Status.ACTIVE
     return ["status"]
 
