@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench setup dev-setup assets messages system-deps lint format migrations-check clean
+.PHONY: help run test bench setup dev-setup assets verifier messages system-deps lint format migrations-check clean
 
 help:
 	@echo "make run   - set up everything on a fresh machine and serve the portal with demo data on http://127.0.0.1:8000"
@@ -36,6 +36,13 @@ static/vendor/.installed: package.json package-lock.json
 
 assets: static/vendor/.installed
 
+# The independent verifier of credentials (tests only): Digital Bazaar's JS libraries.
+tests/verifier/node_modules/.installed: tests/verifier/package.json tests/verifier/package-lock.json
+	cd tests/verifier && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+verifier: tests/verifier/node_modules/.installed
+
 system-deps:
 	@scripts/system-deps.sh $(SYSTEM_DEPS)
 
@@ -55,7 +62,7 @@ run: system-deps setup
 	DJANGO_DEBUG=true $(MANAGE) db_worker --interval 2 & trap 'kill $$! 2>/dev/null' EXIT; \
 	  DJANGO_DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
 
-dev-setup: $(VENV)/.deps-dev assets messages
+dev-setup: $(VENV)/.deps-dev assets verifier messages
 
 test: SYSTEM_DEPS = test
 test: system-deps dev-setup
