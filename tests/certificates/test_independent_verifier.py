@@ -8,7 +8,6 @@ import copy
 import json
 import shutil
 import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,10 +19,11 @@ from tests.certificates.test_diploma import presented
 from tests.conftest import Personas
 from tests.support import verifier
 
-VECTORS = Path("/work/shared/credentials/vc-di-eddsa-test-vectors")
+VECTORS = verifier.VECTORS_DIR
 
 pytestmark = pytest.mark.skipif(
-    not verifier.available(), reason="the verifier's npm packages are not installed (make test)"
+    not verifier.available(),
+    reason="the verifier's npm packages (make test) or the JSON-LD contexts are missing",
 )
 
 

@@ -9,6 +9,7 @@ JSON-LD contexts come from ``CONTEXTS_DIR`` and the only HTTP it makes goes to `
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,9 +17,23 @@ from typing import Any, TypedDict
 
 VERIFIER_DIR = Path(__file__).resolve().parent.parent / "verifier"
 SCRIPT = VERIFIER_DIR / "verify.mjs"
-# The JSON-LD contexts the verifier reads. For now the specification fixtures; when the
-# project keeps its own runtime copies of the contexts, point this at them.
-CONTEXTS_DIR = Path("/work/shared/credentials/contexts")
+
+
+def _shared_credentials() -> Path:
+    """The specification fixtures (shared/credentials): beside the clone, as CI lays it out,
+    or the workplace's copy."""
+    repo = VERIFIER_DIR.parent.parent
+    for candidate in (repo.parent / "shared", repo.parent.parent / "shared", Path("/work/shared")):
+        if (candidate / "credentials").is_dir():
+            return candidate / "credentials"
+    return Path("/work/shared/credentials")
+
+
+SHARED_CREDENTIALS = _shared_credentials()
+# The JSON-LD contexts the verifier reads: CIL_CONTEXTS_DIR, else the specification fixtures.
+# When the project keeps its own runtime copies of the contexts, point this at them.
+CONTEXTS_DIR = Path(os.environ.get("CIL_CONTEXTS_DIR") or SHARED_CREDENTIALS / "contexts")
+VECTORS_DIR = SHARED_CREDENTIALS / "vc-di-eddsa-test-vectors"
 TIMEOUT_SECONDS = 60
 
 
@@ -29,8 +44,12 @@ class Result(TypedDict):
 
 
 def available() -> bool:
-    """Node and the verifier's packages are installed."""
-    return shutil.which("node") is not None and (VERIFIER_DIR / "node_modules").is_dir()
+    """Node and the verifier's packages are installed, and the contexts are there."""
+    return (
+        shutil.which("node") is not None
+        and (VERIFIER_DIR / "node_modules").is_dir()
+        and CONTEXTS_DIR.is_dir()
+    )
 
 
 def verify(
