@@ -42,7 +42,17 @@ urlpatterns = [
     path("manage/<slug:code>/diplomas/batches/<int:batch>/", diplomas.batch, name="batch"),
     # Diplomas: the PDF for its holder and administrators; verification for anyone
     path("diplomas/<int:diploma>/pdf/", diplomas.diploma_pdf, name="diploma_pdf"),
+    path(
+        "diplomas/<int:diploma>/credential/",
+        diplomas.diploma_credential,
+        name="diploma_credential",
+    ),
     path("verify/<str:verification>/", diplomas.verify, name="verify"),
+    path(
+        "verify/<str:verification>/credential/",
+        diplomas.verify_credential,
+        name="verify_credential",
+    ),
     # The student's final report
     path("portfolio/enrolments/<int:enrolment>/report/", reports.report, name="report"),
     path(
