@@ -143,16 +143,9 @@ def build(diploma: Diploma, *, salt: str | None = None) -> dict[str, Any]:
             "url": site_url,
         },
         "validFrom": _timestamp(diploma.issued_at),
-        "name": _in_languages(
-            languages,
-            lambda lang: (
-                _("%(certificate)s: %(programme)s")
-                % {
-                    "certificate": _("Certificate of International Learning"),
-                    "programme": content["programme"][lang],
-                }
-            ),
-        ),
+        # The certificate's name is the same in both languages; the programme's may differ.
+        "name": f"{certificate}: "
+        + _in_languages(languages, lambda lang: content["programme"][lang]),
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "identifier": [

@@ -13,6 +13,7 @@ no list of ids has to be kept beside the files.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -168,3 +169,18 @@ def did_document() -> dict[str, Any]:
         "verificationMethod": methods,
         "assertionMethod": [m["id"] for m in methods],
     }
+
+
+def resolver_for(document: dict[str, Any]) -> Callable[[str], Ed25519PublicKey | None]:
+    """What a verifier does with a DID document it fetched: the key of a verification method
+    that the document lists for assertions, else None."""
+    asserting = set(document.get("assertionMethod", []))
+
+    def resolve_key(method_id: str) -> Ed25519PublicKey | None:
+        for method in document.get("verificationMethod", []):
+            if method.get("id") == method_id and method_id in asserting:
+                raw = multibase.decode_ed25519_public(method["publicKeyMultibase"])
+                return Ed25519PublicKey.from_public_bytes(raw)
+        return None
+
+    return resolve_key
