@@ -57,6 +57,7 @@ run: SYSTEM_DEPS = run
 run: system-deps setup
 	DJANGO_DEBUG=true $(MANAGE) migrate --noinput -v 0
 	DJANGO_DEBUG=true $(MANAGE) createcachetable
+	DJANGO_DEBUG=true $(MANAGE) vc_create_key --if-missing
 	DJANGO_DEBUG=true $(MANAGE) seed_demo
 	@echo "Serving on http://127.0.0.1:8000 with a background worker for mail; Ctrl+C stops both."
 	DJANGO_DEBUG=true $(MANAGE) db_worker --interval 2 & trap 'kill $$! 2>/dev/null' EXIT; \

@@ -31,7 +31,7 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.urls import URLFetcher
 
 from activities.models import ProgrammePage
-from certificates import status_list
+from certificates import credential, status_list
 from certificates.models import Diploma
 from cil.markdown import render_markdown
 from cil.models import User
@@ -198,9 +198,10 @@ def _stylesheet() -> CSS:
     return CSS(string=_static_bytes("css/diploma.css").decode(), url_fetcher=inline_only_fetcher())
 
 
-def create(*, enrolment: Enrolment, by: User, language: str) -> tuple[Diploma, str]:
-    """Render and store a new diploma; returns it and the stored file's name (to delete if the
-    transaction that records it fails). Call inside that transaction."""
+def create(*, enrolment: Enrolment, by: User, language: str) -> tuple[Diploma, list[str]]:
+    """Render and store a new diploma and its signed credential; returns the diploma and the
+    stored files' names (to delete if the transaction that records it fails). Call inside that
+    transaction."""
     content = snapshot(enrolment)
     diploma = Diploma.objects.create(
         enrolment=enrolment,
@@ -219,6 +220,12 @@ def create(*, enrolment: Enrolment, by: User, language: str) -> tuple[Diploma, s
     diploma.pdf = name
     diploma.sha256 = hashlib.sha256(pdf).hexdigest()
     diploma.save(update_fields=["number", "pdf", "sha256"])
-    # Last, so that the status list's row lock is held only from here to the commit.
+    # The credential names the diploma's place in the status list. Late, so that the list's
+    # row lock is held only from here to the commit.
     status_list.allocate(diploma)
-    return diploma, name
+    try:
+        credential_name = credential.issue(diploma)
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    return diploma, [name, credential_name]

@@ -190,6 +190,12 @@ class Diploma(models.Model):
     content = models.JSONField(_("content"))
     pdf = models.FileField(_("PDF"), max_length=255)
     sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    # The Open Badges 3.0 credential (certificates/credential.py), signed and stored at issue.
+    # Diplomas issued before credentials existed have none.
+    credential = models.FileField(_("verifiable credential"), max_length=255, blank=True)
+    credential_sha256 = models.CharField(
+        _("SHA-256 of the verifiable credential"), max_length=64, blank=True
+    )
     issued_at = models.DateTimeField(_("issued"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -22,13 +22,13 @@ import gzip
 import secrets
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
 
 from certificates.models import Diploma, StatusList
+from cil.vc import keys
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 PURPOSE = StatusList.Purpose.REVOCATION
@@ -148,17 +148,6 @@ def ttl_seconds() -> int:
     return ttl
 
 
-def issuer_id() -> str:
-    """The portal's did:web, from SITE_URL (a port is written %3A, as did:web says).
-
-    TODO(merge with branch vc): use the issuer identifier of the Open Badges credential module
-    instead of this copy, so that the list and the diplomas name one issuer."""
-    parts = urlsplit(settings.SITE_URL)
-    did = "did:web:" + quote(parts.netloc, safe="")
-    path = parts.path.strip("/")
-    return did + ("".join(":" + quote(p, safe="") for p in path.split("/")) if path else "")
-
-
 def _timestamp(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
@@ -170,7 +159,7 @@ def status_list_credential(status_list: StatusList) -> dict[str, Any]:
         "@context": [CREDENTIALS_V2],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": issuer_id(),
+        "issuer": keys.issuer_did(),
         "validFrom": _timestamp(status_list.changed_at),
         "credentialSubject": {
             "id": f"{url}#list",
@@ -183,10 +172,5 @@ def status_list_credential(status_list: StatusList) -> dict[str, Any]:
 
 
 def signed_status_list_credential(status_list: StatusList) -> dict[str, Any]:
-    """The status list credential as served.
-
-    TODO(merge with branch vc): this is the one call site of the signer. Once the Open Badges
-    credential module is merged, return ``sign(status_list_credential(status_list))`` with
-    ``sign(document) -> dict`` imported from that module (eddsa-rdfc-2022, the did:web key).
-    Until then it returns the unsigned document."""
-    return status_list_credential(status_list)
+    """The status list credential as served, signed by the current key (eddsa-rdfc-2022)."""
+    return keys.sign_as_issuer(status_list_credential(status_list))

@@ -42,12 +42,22 @@ urlpatterns = [
     path("manage/<slug:code>/diplomas/batches/<int:batch>/", diplomas.batch, name="batch"),
     # Diplomas: the PDF for its holder and administrators; verification for anyone
     path("diplomas/<int:diploma>/pdf/", diplomas.diploma_pdf, name="diploma_pdf"),
+    path(
+        "diplomas/<int:diploma>/credential/",
+        diplomas.diploma_credential,
+        name="diploma_credential",
+    ),
     path("verify/<str:verification>/", diplomas.verify, name="verify"),
     # Verifiable credentials: the revocation status lists, public
     path(
         "credentials/status/<int:status_list>",
         credentials.status_list,
         name="status_list",
+    ),
+    path(
+        "verify/<str:verification>/credential/",
+        diplomas.verify_credential,
+        name="verify_credential",
     ),
     # The student's final report
     path("portfolio/enrolments/<int:enrolment>/report/", reports.report, name="report"),

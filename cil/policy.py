@@ -85,6 +85,7 @@ URL_RULES: dict[str, Rule] = {
     # Project-level pages
     "landing": PUBLIC,
     "healthz": PUBLIC,
+    "did_document": PUBLIC,  # the issuer's public keys, for verifiers of its credentials
     "set_language": PUBLIC,
     "home": SIGNED_IN,
     # Role home pages
@@ -158,9 +159,12 @@ URL_RULES: dict[str, Rule] = {
     "certificates:issue_diplomas": PROGRAMME_ADMIN,
     "certificates:batch": PROGRAMME_ADMIN,
     "certificates:diploma_pdf": SIGNED_IN,  # the holder, or the programme's administrators
+    "certificates:diploma_credential": SIGNED_IN,  # the holder, or the programme's admins
     "certificates:verify": PUBLIC,  # rate limited; shows only what the diploma says
     # The revocation status list: one bit per diploma at a random index, nothing else.
     "certificates:status_list": PUBLIC,
+    # The signed credential: no more than the verification page (the e-mail only hashed)
+    "certificates:verify_credential": PUBLIC,
     "certificates:sessions": PROGRAMME_ADMIN,
     "certificates:session": PROGRAMME_ADMIN,
     "certificates:session_signup": SIGNED_IN,  # the student's own enrolment only

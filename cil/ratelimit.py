@@ -12,11 +12,12 @@ import functools
 import ipaddress
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 
@@ -51,14 +52,17 @@ def client_ip(request: HttpRequest) -> str | None:
         return remote
 
 
+_R = TypeVar("_R", bound=HttpResponseBase)
+
+
 def per_minute(
     limit: Callable[[], int], scope: str
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., _R]], Callable[..., _R | HttpResponse]]:
     """Allow ``limit()`` requests per minute per client address to the decorated view."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., _R]) -> Callable[..., _R | HttpResponse]:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> _R | HttpResponse:
             now = _now()
             window = int(now // 60)
             key = f"rl:{scope}:{client_ip(request) or 'unknown'}:{window}"

@@ -370,6 +370,11 @@ CIL_DIPLOMA_NUMBER_PREFIX = env.str("CIL_DIPLOMA_NUMBER_PREFIX", default="CIL")
 # Revocation status list (certificates/status_list.py): verifiers and caches may keep a copy
 # this many seconds (its ``ttl`` and Cache-Control max-age); a revocation shows within it.
 CIL_STATUS_LIST_TTL = env.int("CIL_STATUS_LIST_TTL", default=300)
+# Verifiable credentials (Open Badges 3.0, signed eddsa-rdfc-2022): the issuer's keys are files in
+# this folder (current.pem and retired/), never in the database. The issuer is did:web:<host of
+# SITE_URL>; its DID document is served at /.well-known/did.json. `make run` creates a demo key
+# in the default folder (git ignores it); a deployment sets its own and runs vc_create_key.
+CIL_VC_KEYS_DIR = env.path("CIL_VC_KEYS_DIR", default=BASE_DIR / "var" / "vc-keys")
 # Public verification page: at most this many look-ups per minute from one address.
 # Dashboards' charts are aggregations over years of data: computed at most this often per
 # programme, filter and language (0: every time). The page says how old they are.

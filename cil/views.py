@@ -18,6 +18,7 @@ from activities.models import StudyProgramme
 from activities.roles import roles_of
 from cil import accounts
 from cil.models import User
+from cil.vc import keys as vc_keys
 
 
 @login_not_required
@@ -111,3 +112,15 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 @login_not_required
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
+
+
+@login_not_required
+@require_safe
+def did_document(request: HttpRequest) -> JsonResponse:
+    """The issuer's DID document (did:web): every credential key, current and retired, so that
+    credentials signed before a rotation still verify. Public and cacheable."""
+    response = JsonResponse(vc_keys.did_document(), content_type="application/did+ld+json")
+    response["Cache-Control"] = "public, max-age=300"
+    # Verifiers in a browser (a wallet, a web verifier) read it from another origin.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 from pytest_django import Settings
 
 from activities.models import ProgrammeRole, StudyProgramme
@@ -213,3 +214,21 @@ def committed(django_capture_on_commit_callbacks):
 def _private_media_in_a_temporary_folder(settings, tmp_path: Path) -> None:
     """Uploaded files of one test never meet another's, nor the developer's media/ folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def _session_vc_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One credential signing key for the whole run (made once: every issued diploma signs)."""
+    from cil.vc import keys
+
+    directory = tmp_path_factory.mktemp("vc-keys")
+    with override_settings(CIL_VC_KEYS_DIR=directory):
+        keys.create_key()
+    return directory
+
+
+@pytest.fixture(autouse=True)
+def _credential_keys_in_a_temporary_folder(settings, _session_vc_keys: Path) -> None:
+    """Tests sign with a key of their own, never the developer's var/vc-keys/. A test that
+    rotates keys sets a folder of its own."""
+    settings.CIL_VC_KEYS_DIR = _session_vc_keys

@@ -111,6 +111,7 @@ ENTRANCE_PAGE = Expect.of(REDIRECT, anonymous=OK)
 EXPECTED: dict[str, Expect] = {
     "landing": PUBLIC_PAGE,
     "healthz": PUBLIC_PAGE,
+    "did_document": PUBLIC_PAGE,
     "set_language": Expect.of(REDIRECT),  # GET changes nothing and goes back
     "home": Expect.of(REDIRECT, anonymous=LOGIN),
     "portfolio:home": SIGNED_IN_PAGE,
@@ -183,6 +184,10 @@ EXPECTED: dict[str, Expect] = {
     "certificates:session_cancel": PORTFOLIO_POST,
     "certificates:verify": PUBLIC_PAGE,  # the sample diploma's code; unknown codes are 404
     "certificates:status_list": PUBLIC_PAGE,  # the sample status list
+    "certificates:verify_credential": PUBLIC_PAGE,  # no e-mail in it, only a salted hash
+    "certificates:diploma_credential": Expect.of(
+        MISSING, anonymous=LOGIN, student_a=OK, admin_p=OK, superuser=OK
+    ),
     "account_login": ENTRANCE_PAGE,
     "account_signup": ENTRANCE_PAGE,
     "account_logout": Expect.of(OK, anonymous=REDIRECT),  # a confirmation page; logout is a POST
@@ -266,6 +271,7 @@ NOBODY_POSTS = Expect.of(REFUSED, anonymous=LOGIN)
 POST_EXPECTED: dict[str, Expect] = {
     "landing": SHOWS_ANYONE,
     "healthz": SHOWS_ANYONE,
+    "did_document": SHOWS_ANYONE,
     "set_language": FORM_ANYONE,
     "home": SHOWS_SIGNED_IN,
     "portfolio:home": SHOWS_SIGNED_IN,
@@ -348,6 +354,8 @@ POST_EXPECTED: dict[str, Expect] = {
     "certificates:session_cancel": OWN_PORTFOLIO_ACTS,
     "certificates:verify": SHOWS_ANYONE,
     "certificates:status_list": SHOWS_ANYONE,
+    "certificates:verify_credential": SHOWS_ANYONE,
+    "certificates:diploma_credential": SHOWS_SIGNED_IN,
     "account_login": FORM_ANYONE,  # signed-in users are sent on
     "account_signup": FORM_ANYONE,
     "account_logout": FORM_ANYONE,
@@ -461,6 +469,7 @@ OWN_EXPECTED: dict[str, Own] = {
     "certificates:session_signup": STUDENT_POSTS,
     "certificates:session_cancel": STUDENT_POSTS,
     "certificates:diploma_pdf": STUDENT_SHOWS,
+    "certificates:diploma_credential": STUDENT_SHOWS,
     # Their own enrolment's staff pages: read, never decide.
     "certificates:student": ADMIN_READS_OWN,
     "certificates:entry_review": ADMIN_READS_OWN,
@@ -521,6 +530,7 @@ def sample_objects(
         content={"holder": student.full_name, "programme": {"en": "Nursing"}, "activities": []},
         pdf=default_storage.save("diplomas/sample.pdf", ContentFile(tiny_pdf())),
         sha256="0" * 64,
+        credential=default_storage.save("diplomas/sample.json", ContentFile(b"{}")),
         issued_at=timezone.now(),
         issued_by=admin,
     )

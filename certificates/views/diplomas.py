@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from activities.lookups import get_programme
 from activities.models import StudyProgramme
 from activities.roles import is_programme_admin
-from certificates import tasks
+from certificates import credential, tasks
 from certificates import workflow as certificate_workflow
 from certificates.forms import (
     IssueForm,
@@ -43,6 +43,45 @@ def diploma_pdf(request: AuthenticatedHttpRequest, diploma: int) -> FileResponse
         filename=f"{instance.number}.pdf",
         content_type="application/pdf",
     )
+
+
+def _credential_file(instance: Diploma) -> FileResponse:
+    """The stored credential, byte for byte as signed; 404 for a diploma issued without one."""
+    if not instance.credential:
+        raise Http404
+    return private_file(
+        default_storage.open(cast(str, instance.credential.name), "rb"),
+        filename=credential.filename(instance),
+        content_type=credential.MEDIA_TYPE,
+        sandbox=True,
+    )
+
+
+@require_safe
+def diploma_credential(request: AuthenticatedHttpRequest, diploma: int) -> FileResponse:
+    """The signed Open Badges credential, for its holder and the programme administrators."""
+    instance = get_object_or_404(Diploma.objects.select_related("enrolment__programme"), pk=diploma)
+    enrolment = instance.enrolment
+    if enrolment.student_id != request.user.pk and not is_programme_admin(
+        request.user, enrolment.programme
+    ):
+        raise Http404
+    return _credential_file(instance)
+
+
+@login_not_required
+@require_safe
+@ratelimit.per_minute(lambda: settings.CIL_VERIFY_RATE_PER_MINUTE, scope="verify")
+def verify_credential(request: HttpRequest, verification: str) -> FileResponse:
+    """The credential for whoever has the verification code: it says no more than the
+    verification page (the holder's e-mail address only as a salted hash)."""
+    instance = Diploma.objects.filter(code=verification).first()
+    if instance is None:
+        raise Http404
+    response = _credential_file(instance)
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @login_not_required

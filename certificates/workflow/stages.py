@@ -132,8 +132,8 @@ def _presented(step: Step) -> list[str]:
 def _issued(step: Step) -> list[str]:
     """Render and store the diploma inside the move's transaction (deleted if the move fails)."""
     language = step.details.get("language") or Diploma.Language.BOTH
-    _diploma, name = diploma.create(enrolment=step.target, by=step.by, language=language)
-    step.files.append(name)
+    _diploma, names = diploma.create(enrolment=step.target, by=step.by, language=language)
+    step.files.extend(names)
     step.target.status = Enrolment.Status.COMPLETED
     return ["status"]
 

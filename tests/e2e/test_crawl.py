@@ -54,6 +54,8 @@ NOT_CRAWLED = {
     "portfolio:evidence_file",
     "portfolio:evidence_thumbnail",
     "certificates:diploma_pdf",
+    "certificates:diploma_credential",
+    "certificates:verify_credential",
     "certificates:overview_export",
     "certificates:programme_export",
 }

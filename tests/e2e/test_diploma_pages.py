@@ -4,14 +4,17 @@ sees (valid, revoked, too many look-ups), in both languages."""
 from __future__ import annotations
 
 import datetime
+import json
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from certificates import workflow
+from certificates import credential, workflow
 from certificates.models import Diploma
 from cil import ratelimit
+from cil.vc import keys
 from tests.conftest import Personas
 from tests.e2e.conftest import Visit, prefer_language, sign_in_as
 from tests.factories import (
@@ -28,6 +31,7 @@ TEXT = {
         "valid": "Valid.",
         "revoked": "Revoked.",
         "busy": "Too many requests",
+        "credential": "digital credential (Open Badges 3.0)",
     },
     "nb": {
         "issue": "Utsted diplomene",
@@ -35,6 +39,7 @@ TEXT = {
         "valid": "Gyldig.",
         "revoked": "Trukket tilbake.",
         "busy": "For mange forespørsler",
+        "credential": "digitalt kompetansebevis (Open Badges 3.0)",
     },
 }
 
@@ -81,6 +86,12 @@ def test_a_ceremony_then_an_employer_checks_and_one_is_revoked(
     monkeypatch.setattr(ratelimit, "_now", lambda: frozen)
     visit.goto(f"/verify/{first.code}/")
     expect(visit.page.get_by_role("status")).to_contain_text(t["valid"])
+    # The employer takes the signed credential from the page, and it verifies.
+    with visit.page.expect_download() as download:
+        visit.page.get_by_role("link", name=t["credential"]).click()
+    assert download.value.suggested_filename == f"{first.number}.credential.json"
+    signed = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert credential.verify(signed)["verificationMethod"].startswith(keys.issuer_did() + "#")
     visit.goto(f"/verify/{second.code}/")
     expect(visit.page.get_by_role("status")).to_contain_text(t["revoked"])
     settings.CIL_VERIFY_RATE_PER_MINUTE = 2

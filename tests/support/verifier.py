@@ -19,21 +19,10 @@ VERIFIER_DIR = Path(__file__).resolve().parent.parent / "verifier"
 SCRIPT = VERIFIER_DIR / "verify.mjs"
 
 
-def _shared_credentials() -> Path:
-    """The specification fixtures (shared/credentials): beside the clone, as CI lays it out,
-    or the workplace's copy."""
-    repo = VERIFIER_DIR.parent.parent
-    for candidate in (repo.parent / "shared", repo.parent.parent / "shared", Path("/work/shared")):
-        if (candidate / "credentials").is_dir():
-            return candidate / "credentials"
-    return Path("/work/shared/credentials")
-
-
-SHARED_CREDENTIALS = _shared_credentials()
-# The JSON-LD contexts the verifier reads: CIL_CONTEXTS_DIR, else the specification fixtures.
-# When the project keeps its own runtime copies of the contexts, point this at them.
-CONTEXTS_DIR = Path(os.environ.get("CIL_CONTEXTS_DIR") or SHARED_CREDENTIALS / "contexts")
-VECTORS_DIR = SHARED_CREDENTIALS / "vc-di-eddsa-test-vectors"
+# The verifier's own copies of the JSON-LD contexts (the specifications' published files), kept
+# apart from the portal's (cil/vc/contexts) so that it does not read the portal's word for them.
+CONTEXTS_DIR = Path(os.environ.get("CIL_CONTEXTS_DIR") or VERIFIER_DIR / "contexts")
+VECTORS_DIR = VERIFIER_DIR.parent / "cil" / "vc" / "fixtures" / "vc-di-eddsa-test-vectors"
 TIMEOUT_SECONDS = 60
 
 
@@ -41,15 +30,6 @@ class Result(TypedDict):
     verified: bool
     revoked: bool | None
     errors: list[str]
-
-
-def available() -> bool:
-    """Node and the verifier's packages are installed, and the contexts are there."""
-    return (
-        shutil.which("node") is not None
-        and (VERIFIER_DIR / "node_modules").is_dir()
-        and CONTEXTS_DIR.is_dir()
-    )
 
 
 def verify(
