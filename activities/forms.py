@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import (
+    AFFILIATION_CHOICES,
     Activity,
     ActivityProposal,
     ActivityQuerySet,
@@ -77,6 +78,17 @@ class RulesForm(forms.ModelForm[StudyProgramme]):
         help_text=_(
             "One per line: how many activities of one size replace one of another, "
             "e.g. “3 C = B” when three C activities can replace one B."
+        ),
+    )
+
+    signup_affiliations = forms.MultipleChoiceField(
+        label=_("Sign-up limited to"),
+        required=False,
+        choices=AFFILIATION_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Only students whose institutional login gives one of these affiliations can sign "
+            "up. Leave all unticked to let anyone sign up. This gives nobody a role."
         ),
     )
 

@@ -17,6 +17,16 @@ if TYPE_CHECKING:
 
 # The reflection questions of the source documents (Lund toolkit): asked after each activity,
 # and used as the headings of the final report. Programmes may edit them.
+# The eduPerson affiliations a programme may require to sign up (cil.identity.AFFILIATIONS).
+AFFILIATION_CHOICES = [
+    ("student", _("student")),
+    ("staff", _("staff")),
+    ("employee", _("employee")),
+    ("faculty", _("faculty (academic staff)")),
+    ("member", _("member")),
+    ("affiliate", _("affiliate")),
+]
+
 DEFAULT_ACTIVITY_QUESTIONS = [
     {
         "en": "How has your participation contributed to an expansion of your global perspective "
@@ -154,6 +164,9 @@ class StudyProgramme(BilingualNameMixin):
         verbose_name=_("faculty"),
     )
     signup_open = models.BooleanField(_("sign-up open"), default=True)
+    # eduPerson affiliations (cil.identity.AFFILIATIONS) of which a student's institutional
+    # login must give one to sign up; empty: anyone. It only restricts: no role comes from it.
+    signup_affiliations = models.JSONField(_("sign-up limited to"), default=list, blank=True)
     # Certificate rules: where a programme keeps its `RuleSet`, whose defaults are used here.
     min_activities = models.PositiveSmallIntegerField(
         _("minimum number of different activities"),
@@ -202,6 +215,7 @@ class StudyProgramme(BilingualNameMixin):
     # The certificate rules, as administrators edit them and the audit trail records them.
     RULE_FIELDS = (
         "signup_open",
+        "signup_affiliations",
         "min_activities",
         "min_home",
         "min_abroad",
@@ -238,6 +252,12 @@ class StudyProgramme(BilingualNameMixin):
         values["size_requirements"] = self.size_requirements or {}
         values["substitutions"] = self.size_substitutions or []
         return values
+
+    @property
+    def signup_affiliation_labels(self) -> list[str]:
+        """The required affiliations in words, in the active language."""
+        labels = dict(AFFILIATION_CHOICES)
+        return [str(labels.get(value, value)) for value in self.signup_affiliations or []]
 
     def ruleset(self) -> RuleSet:
         """The programme's rules as the rules engine reads them; `RuleError` if it cannot."""

@@ -197,8 +197,17 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         allauth would otherwise offer a sign-up form for it. The person who owns the account
         signs in as before and links the institutional login from their account page; a
         stranger who got the same address (reused, or from another institution) gets nothing.
+
+        Before that, a new login that central staff recorded a pending link for joins the
+        account they named (``_claim_pending_link``).
         """
-        if sociallogin.is_existing or request.user.is_authenticated:
+        if sociallogin.is_existing:
+            return
+        if sociallogin.state.get("process") != "connect" and self._claim_pending_link(
+            request, sociallogin
+        ):
+            return
+        if request.user.is_authenticated:
             return
         emails = {a.email.lower() for a in sociallogin.email_addresses if a.email}
         if sociallogin.user.email:
@@ -231,6 +240,21 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 status=409,
             )
         )
+
+    def _claim_pending_link(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        """Attach a new institutional login to the account central staff recorded a pending
+        link for (cil/institutional.py): matched on the provider and the institutional id the
+        provider asserts now, never on the e-mail; the link is used up."""
+        from django.db import transaction
+
+        from cil.institutional import claim_pending_link
+
+        with transaction.atomic():
+            user = claim_pending_link(account=sociallogin.account)
+            if user is None:
+                return False
+            sociallogin.connect(request, user)
+        return True
 
     def populate_user(self, request: HttpRequest, sociallogin: SocialLogin, data: Any) -> Any:
         """The new account's e-mail (lower case, as the portal keeps it), name and language."""

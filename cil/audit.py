@@ -65,6 +65,11 @@ def events_for(target: models.Model) -> models.QuerySet[AuditEvent]:
 # What each recorded action means, in words for the people who read the trail.
 ACTION_LABELS = {
     "account.email_change_undone": _("change of the primary e-mail address undone"),
+    "account.institutional_link_recorded": _(
+        "institutional login to be linked, at the person's request"
+    ),
+    "account.institutional_link_used": _("institutional login linked at its first sign-in"),
+    "account.institutional_unlinked": _("institutional login unlinked, at the person's request"),
     "activity.archived": _("activity archived"),
     "activity.changed": _("activity changed"),
     "activity.created": _("activity added to the catalogue"),

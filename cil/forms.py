@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.conf import settings
@@ -42,3 +42,60 @@ def bootstrap_widgets(form: _F) -> _F:
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
         widget.attrs.setdefault("class", css)
     return form
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name or e-mail address"),
+        required=False,
+        min_length=2,
+        max_length=200,
+        help_text=_("At least two letters of the person's name or e-mail address."),
+    )
+
+
+class LinkLoginForm(forms.Form):
+    """Central staff record a pending link to a person's institutional login."""
+
+    provider = forms.ChoiceField(
+        label=_("Institutional sign-in"),
+        help_text=_("Where the person signs in."),
+    )
+    institutional_id = forms.CharField(
+        label=_("Institutional id"),
+        max_length=254,
+        help_text=_(
+            "The person's id at the institution (eduPersonPrincipalName), e.g. "
+            "karinor@oslomet.no. Ask the person; it is not their e-mail address."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("Why, and how the person asked (kept in the audit trail)."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        provider = cast(forms.ChoiceField, self.fields["provider"])
+        provider.choices = [(p.id, p.name(get_language())) for p in settings.CIL_OIDC_PROVIDERS]
+
+    def clean_institutional_id(self) -> str:
+        value = str(self.cleaned_data["institutional_id"]).strip().lower()
+        local, at, scope = value.partition("@")
+        if not local or not at or not scope or any(c.isspace() for c in value):
+            raise forms.ValidationError(
+                _("Write the id as name@institution, e.g. karinor@oslomet.no.")
+            )
+        return value
+
+
+class UnlinkLoginForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("Why, and how the person asked (kept in the audit trail)."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

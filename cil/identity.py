@@ -8,7 +8,8 @@
       "secret": "…",                      # or CIL_OIDC_FEIDE_SECRET in the environment
       "scopes": ["openid", "profile", "email", "userid", "userid-feide"],
       "name": {"en": "Feide", "nb": "Feide"},
-      "institutional_id_claim": "https://n.feide.no/claims/eduPersonPrincipalName"}]
+      "institutional_id_claim": "https://n.feide.no/claims/eduPersonPrincipalName",
+      "affiliation_claim": "https://n.feide.no/claims/eduPersonAffiliation"}]
 
 Only ``id``, ``issuer`` and ``client_id`` are required. The account is keyed on the provider
 ``id`` and the ``sub`` claim, which never changes for a person at that provider. The module is
@@ -32,6 +33,12 @@ DEFAULT_SCOPES = ("openid", "profile", "email")
 # Feide's scope for the national identity number (fødselsnummer): the portal never asks for it.
 FORBIDDEN_SCOPES = frozenset({"userid-nin"})
 FEIDE_EPPN_CLAIM = "https://n.feide.no/claims/eduPersonPrincipalName"
+FEIDE_AFFILIATION_CLAIM = "https://n.feide.no/claims/eduPersonAffiliation"
+# eduPersonAffiliation and eduPersonScopedAffiliation as SAML attribute names.
+SAML_AFFILIATION = "urn:oid:1.3.6.1.4.1.5923.1.1.1.1"
+SAML_SCOPED_AFFILIATION = "urn:oid:1.3.6.1.4.1.5923.1.1.1.9"
+# The eduPerson affiliations a study programme may require to sign up.
+AFFILIATIONS = ("student", "staff", "employee", "faculty", "member", "affiliate")
 
 _ID = re.compile(r"^[a-z][a-z0-9-]{0,29}$")
 
@@ -45,6 +52,7 @@ class OIDCProvider:
     scopes: tuple[str, ...] = DEFAULT_SCOPES
     names: dict[str, str] = field(default_factory=dict)
     institutional_id_claim: str = FEIDE_EPPN_CLAIM
+    affiliation_claim: str = FEIDE_AFFILIATION_CLAIM
     email_verified: bool = True
 
     def name(self, language: str | None) -> str:
@@ -138,6 +146,7 @@ def parse_oidc_providers(raw: str, environ: Mapping[str, str]) -> list[OIDCProvi
                 scopes=tuple(str(s) for s in scopes),
                 names={str(k): str(v) for k, v in names.items()},
                 institutional_id_claim=str(item.get("institutional_id_claim", FEIDE_EPPN_CLAIM)),
+                affiliation_claim=str(item.get("affiliation_claim", FEIDE_AFFILIATION_CLAIM)),
                 email_verified=bool(item.get("email_verified", True)),
             )
         )
@@ -185,3 +194,29 @@ def institutional_id(account: Any) -> str:
         if isinstance(part, dict) and part.get(claim):
             return str(part[claim])
     return ""
+
+
+def affiliations(account: Any) -> frozenset[str]:
+    """The eduPerson affiliations (``student``, ``staff`` …, without a scope) a linked login's
+    provider asserted at its last sign-in.
+
+    OpenID Connect: the provider's ``affiliation_claim`` in the claims allauth keeps. SAML:
+    allauth keeps the attributes as a dict of name -> list of values; eduPersonAffiliation
+    and eduPersonScopedAffiliation (``student@oslomet.no``, the scope stripped) both count.
+    """
+    from django.conf import settings
+
+    claim = next(
+        (p.affiliation_claim for p in settings.CIL_OIDC_PROVIDERS if p.id == account.provider),
+        FEIDE_AFFILIATION_CLAIM,
+    )
+    data = account.extra_data or {}
+    values: list[Any] = []
+    for part in (data.get("userinfo"), data.get("id_token"), data):
+        if isinstance(part, dict):
+            for name in (claim, SAML_AFFILIATION, SAML_SCOPED_AFFILIATION):
+                found = part.get(name)
+                values.extend(found if isinstance(found, list) else [found] if found else [])
+    return frozenset(
+        str(value).partition("@")[0].strip().lower() for value in values if str(value).strip()
+    )

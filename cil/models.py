@@ -147,3 +147,43 @@ class AuditEvent(models.Model):
         from cil.audit import label
 
         return label(self.action)
+
+
+class PendingInstitutionalLink(models.Model):
+    """A link that central staff recorded, at a person's request, between their account and an
+    institutional login they have not used here yet.
+
+    The next sign-in at ``provider`` whose institutional id equals ``institutional_id`` is
+    attached to ``user`` (cil.adapters.SocialAccountAdapter.pre_social_login), once, before
+    ``expires_at``; ``used_at`` marks it used up.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="pending_institutional_links",
+        verbose_name=_("account"),
+    )
+    provider = models.CharField(_("provider"), max_length=30)
+    institutional_id = models.CharField(_("institutional id"), max_length=254)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pending institutional link")
+        verbose_name_plural = _("pending institutional links")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["provider", "institutional_id"], name="pending_link_lookup_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.institutional_id}"

@@ -214,6 +214,12 @@ URL_RULES: dict[str, Rule] = {
     "socialaccount_login_error": PUBLIC,
     "socialaccount_signup": PUBLIC,
     "socialaccount_connections": SIGNED_IN,  # the signed-in user's own linked logins only
+    # Central staff link or unlink a person's institutional login at their request (never their
+    # own: the service refuses that); cil/people.py.
+    "people": CENTRAL_STAFF,
+    "person_sign_in": CENTRAL_STAFF,
+    "person_sign_in_link": CENTRAL_STAFF,
+    "person_sign_in_unlink": CENTRAL_STAFF,
     # The link mailed to the owner of an account locked by failed sign-ins (cil/lockout.py).
     "account_unlock": PUBLIC,
     # The Django admin's own login page; the rest of the site is the namespace rule below.

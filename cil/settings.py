@@ -197,6 +197,9 @@ SOCIALACCOUNT_STORE_TOKENS = False
 # Who may still sign in with a password: all (as before), staff (students sign in through
 # their institution) or none.
 CIL_LOCAL_LOGIN = parse_local_login(env.str("CIL_LOCAL_LOGIN", default="all"), CIL_OIDC_PROVIDERS)
+# How long a link that central staff record for a person's institutional login waits for that
+# person's next sign-in (cil/institutional.py).
+CIL_PENDING_LINK_DAYS = env.int("CIL_PENDING_LINK_DAYS", default=14)
 
 # --- Lockout (django-axes) -----------------------------------------------------------------
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from cil import lockout, views
+from cil import lockout, people, views
 
 # The admin's own login form would skip the second factor: send everyone through allauth's.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth's documented way
@@ -19,6 +19,19 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/email/undo/<str:key>/", views.undo_email_change, name="account_email_undo"),
     path("accounts/unlock/<str:token>/", lockout.unlock, name="account_unlock"),
+    # Central staff: a person's institutional sign-in (cil/people.py)
+    path("staff/people/", people.people, name="people"),
+    path("staff/people/<int:person>/sign-in/", people.person_sign_in, name="person_sign_in"),
+    path(
+        "staff/people/<int:person>/sign-in/link/",
+        people.person_sign_in_link,
+        name="person_sign_in_link",
+    ),
+    path(
+        "staff/people/<int:person>/sign-in/<int:login>/unlink/",
+        people.person_sign_in_unlink,
+        name="person_sign_in_unlink",
+    ),
     # allauth's pages, listed one by one: allauth.urls would add unnamed redirects from the
     # social login addresses of old allauth versions, which the portal never had.
     path("accounts/", include("allauth.account.urls")),

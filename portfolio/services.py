@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from activities.models import Activity, StudyProgramme
 from cil import audit
 from cil.errors import UserFacingError
+from cil.identity import affiliations
 from cil.models import User
 from portfolio import uploads, workflow
 from portfolio.models import DiaryNote, Enrolment, Entry, Evidence, Reflection
@@ -41,6 +42,16 @@ ENTRY_FIELDS = (
     "description",
     "engagements",
 )
+
+
+def student_affiliations(student: User) -> frozenset[str]:
+    """What the student's institutional logins say they are (student, staff …), together."""
+    from allauth.socialaccount.models import SocialAccount
+
+    found: frozenset[str] = frozenset()
+    for account in SocialAccount.objects.filter(user=student):
+        found |= affiliations(account)
+    return found
 
 
 class PortfolioError(UserFacingError):
@@ -63,6 +74,19 @@ def enrol(
     if Enrolment.objects.active().filter(student=student, programme=programme).exists():
         raise PortfolioError(
             _("You have already signed up in %(programme)s.") % {"programme": programme.name}
+        )
+    required = set(programme.signup_affiliations or [])
+    if required and not required & student_affiliations(student):
+        raise PortfolioError(
+            _(
+                "%(programme)s is open to %(affiliations)s only, and none of your institutional "
+                "logins says you are one. Sign in through your institution (link its login from "
+                "your account page), or ask the programme's administrators."
+            )
+            % {
+                "programme": programme.name,
+                "affiliations": ", ".join(programme.signup_affiliation_labels),
+            }
         )
     enrolment = Enrolment.objects.create(
         student=student,

@@ -206,6 +206,14 @@ EXPECTED: dict[str, Expect] = {
     "account_email": SIGNED_IN_PAGE,
     "account_email_undo": PUBLIC_PAGE,  # an unknown key says the link can no longer be used
     "usersessions_list": SIGNED_IN_PAGE,
+    # Central staff: a person's institutional sign-in (student A's page; the unlink address names
+    # a login A does not have, so it is not found).
+    "people": CENTRAL_HOME,
+    "person_sign_in": CENTRAL_HOME,
+    "person_sign_in_link": Expect.of(
+        DENIED, anonymous=LOGIN, central=NOT_ALLOWED, superuser=NOT_ALLOWED
+    ),
+    "person_sign_in_unlink": Expect.of(DENIED, anonymous=LOGIN, central=MISSING, superuser=MISSING),
     # The mailed unlock link; an unknown token says "expired or already used".
     "account_unlock": Expect.of(BAD_REQUEST),
     # Institutional sign-in: the sample provider id names no configured provider (404).
@@ -373,6 +381,12 @@ POST_EXPECTED: dict[str, Expect] = {
     "account_email": FORM_SIGNED_IN,
     "account_email_undo": FORM_ANYONE,  # an unknown key: the page says it can no longer be used
     "usersessions_list": FORM_SIGNED_IN,
+    "people": Expect.of(REFUSED, anonymous=LOGIN, central=NOT_ALLOWED, superuser=NOT_ALLOWED),
+    "person_sign_in": Expect.of(
+        REFUSED, anonymous=LOGIN, central=NOT_ALLOWED, superuser=NOT_ALLOWED
+    ),
+    "person_sign_in_link": Expect.of(REFUSED, anonymous=LOGIN, central=ALLOWED, superuser=ALLOWED),
+    "person_sign_in_unlink": Expect.of(REFUSED, anonymous=LOGIN),
     "account_unlock": FORM_ANYONE,  # an unknown token: "expired or already used" (400)
     "openid_connect_login": Expect.of(REFUSED),  # no such provider: 404
     "openid_connect_callback": Expect.of(REFUSED),
@@ -505,6 +519,7 @@ SAMPLE_KWARGS = {
     "token": "no-such-token",
     "provider_id": "no-such-provider",
     "pk": "999999",
+    "login": "999999",  # no institutional login of that number
 }
 
 
@@ -542,6 +557,7 @@ def sample_objects(
     session.programmes.add(programme)
     signup = SessionSignup.objects.create(session=session, enrolment=enrolment)
     return {
+        "person": str(student.pk),
         "session": str(session.pk),
         "signup": str(signup.pk),  # not in any address: for POST_BODY
         "diploma": str(diploma.pk),
