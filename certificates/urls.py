@@ -1,6 +1,6 @@
 from django.urls import path
 
-from certificates.views import diplomas, figures, reports, review, sessions, students
+from certificates.views import diplomas, figures, reports, review, sessions, sharing, students
 
 app_name = "certificates"
 urlpatterns = [
@@ -43,6 +43,16 @@ urlpatterns = [
     # Diplomas: the PDF for its holder and administrators; verification for anyone
     path("diplomas/<int:diploma>/pdf/", diplomas.diploma_pdf, name="diploma_pdf"),
     path("verify/<str:verification>/", diplomas.verify, name="verify"),
+    # Share links: the student's own, and the page an employer opens by the link's token
+    path("portfolio/enrolments/<int:enrolment>/share/", sharing.share_links, name="share_links"),
+    path(
+        "portfolio/enrolments/<int:enrolment>/share/new/",
+        sharing.share_link_create,
+        name="share_link_create",
+    ),
+    path("portfolio/share/<int:link>/stop/", sharing.share_link_revoke, name="share_link_revoke"),
+    path("shared/<str:share>/", sharing.shared, name="shared"),
+    path("shared/<str:share>/photos/<int:photo>/", sharing.shared_photo, name="shared_photo"),
     # The student's final report
     path("portfolio/enrolments/<int:enrolment>/report/", reports.report, name="report"),
     path(

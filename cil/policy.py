@@ -159,6 +159,13 @@ URL_RULES: dict[str, Rule] = {
     "certificates:batch": PROGRAMME_ADMIN,
     "certificates:diploma_pdf": SIGNED_IN,  # the holder, or the programme's administrators
     "certificates:verify": PUBLIC,  # rate limited; shows only what the diploma says
+    # Share links: the student's own enrolment and links only (404 for anyone else's) ...
+    "certificates:share_links": SIGNED_IN,
+    "certificates:share_link_create": SIGNED_IN,
+    "certificates:share_link_revoke": SIGNED_IN,
+    # ... and for anyone holding a live link's token: rate limited, only what the student chose
+    "certificates:shared": PUBLIC,
+    "certificates:shared_photo": PUBLIC,
     "certificates:sessions": PROGRAMME_ADMIN,
     "certificates:session": PROGRAMME_ADMIN,
     "certificates:session_signup": SIGNED_IN,  # the student's own enrolment only
