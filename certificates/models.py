@@ -391,7 +391,7 @@ class ShareLink(models.Model):
     show_activities = models.BooleanField(
         _("list my approved activities"),
         default=True,
-        help_text=_("Each approved activity with its dates and country."),
+        help_text=_("Each approved activity with its dates, at home or abroad."),
     )
     reflections = models.ManyToManyField(
         "portfolio.Reflection",
