@@ -54,6 +54,7 @@ NOT_CRAWLED = {
     "portfolio:evidence_file",
     "portfolio:evidence_thumbnail",
     "certificates:diploma_pdf",
+    "certificates:shared_photo",
     "certificates:overview_export",
     "certificates:programme_export",
 }
