@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, cast
 
 from django import forms
@@ -11,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from activities.models import Faculty, StudyProgramme
-from certificates.models import Diploma, FinalReport, ReminderTemplate, Session
+from certificates import sharing
+from certificates.models import Diploma, FinalReport, ReminderTemplate, Session, ShareLink
 from cil.forms import bootstrap_widgets
 from portfolio.forms import DateInput
-from portfolio.models import Evidence
+from portfolio.models import Enrolment, Evidence, Reflection
 
 PRESENTATION_FORMS = [
     ("ceremony", _("Ceremony")),
@@ -224,3 +226,56 @@ class FollowUpFilter(forms.Form):
         initial=3,
         choices=_month_choices,
     )
+
+
+class ShareLinkForm(forms.ModelForm[ShareLink]):
+    """What a new share link shows: the choices offered are the enrolment's approved activities'
+    reflections and photos only (certificates.sharing)."""
+
+    class Meta:
+        model = ShareLink
+        fields = ["label", "language", "expires_on", "show_activities", "reflections", "photos"]
+        widgets = {
+            "expires_on": DateInput(),
+            "reflections": forms.CheckboxSelectMultiple,
+            "photos": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "expires_on": _("At most one year from today; you can stop sharing before."),
+        }
+
+    def __init__(self, data: Any = None, *, enrolment: Enrolment, **kwargs: Any) -> None:
+        today = timezone.localdate()
+        initial = {"expires_on": today + datetime.timedelta(days=sharing.DEFAULT_DAYS)}
+        super().__init__(data, initial=initial, **kwargs)
+        self.enrolment = enrolment
+        self.max_date = today + datetime.timedelta(days=sharing.MAX_DAYS)
+        self.fields["expires_on"].widget.attrs.update(
+            {
+                "min": (today + datetime.timedelta(days=1)).isoformat(),
+                "max": self.max_date.isoformat(),
+            }
+        )
+        reflections = cast("forms.ModelMultipleChoiceField[Reflection]", self.fields["reflections"])
+        reflections.queryset = sharing.shareable_reflections(enrolment)
+        reflections.label_from_instance = _reflection_label  # type: ignore[method-assign,assignment]  # Django's documented hook
+        photos = cast("forms.ModelMultipleChoiceField[Evidence]", self.fields["photos"])
+        photos.queryset = sharing.shareable_photos(enrolment)
+        photos.label_from_instance = _photo_label  # type: ignore[method-assign,assignment]  # Django's documented hook
+
+    def clean_expires_on(self) -> datetime.date:
+        value: datetime.date = self.cleaned_data["expires_on"]
+        if value <= timezone.localdate():
+            raise forms.ValidationError(_("Choose a date after today."))
+        if value > self.max_date:
+            raise forms.ValidationError(_("Choose a date at most one year from today."))
+        return value
+
+
+def _reflection_label(reflection: Reflection) -> str:
+    entry = reflection.entry
+    return f"{entry.activity.title} ({entry.started_on:%Y-%m-%d})"
+
+
+def _photo_label(photo: Evidence) -> str:
+    return f"{photo.caption or photo.original_name} ({photo.entry.activity.title})"

@@ -422,3 +422,70 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment} {self.sent_on}"
+
+
+def _share_key() -> str:
+    # The link's random id: the token is derived from it (certificates/sharing.py).
+    return secrets.token_urlsafe(32)
+
+
+class ShareLink(models.Model):
+    """A link a student gives employers: their diploma (live status) and what they chose.
+
+    The address's token is never stored: it is an HMAC of ``key`` under a key derived from
+    SECRET_KEY (certificates/sharing.py), and only its SHA-256 is kept, to find the link.
+    """
+
+    class Language(models.TextChoices):
+        EN = "en", _("English")
+        NB = "nb", _("Norwegian bokmål")
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="share_links", verbose_name=_("enrolment")
+    )
+    key = models.CharField(max_length=64, unique=True, default=_share_key, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    label = models.CharField(
+        _("label"),
+        max_length=100,
+        help_text=_("For you only, e.g. “Application to Equinor”. Visitors do not see it."),
+    )
+    language = models.CharField(
+        _("language of the shared page"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.EN,
+        help_text=_("The page is shown in this language, whatever the visitor's browser asks."),
+    )
+    show_activities = models.BooleanField(
+        _("list my approved activities"),
+        default=True,
+        help_text=_("Each approved activity with its dates, at home or abroad."),
+    )
+    reflections = models.ManyToManyField(
+        "portfolio.Reflection",
+        blank=True,
+        related_name="+",
+        verbose_name=_("reflections"),
+        help_text=_("Only the reflections you tick are shown."),
+    )
+    photos = models.ManyToManyField(
+        Evidence,
+        blank=True,
+        related_name="+",
+        verbose_name=_("photos"),
+        help_text=_("Only the photos you tick are shown."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_on = models.DateField(_("shared until"))
+    revoked_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    view_count = models.PositiveIntegerField(_("views"), default=0)
+    last_viewed_at = models.DateTimeField(_("last viewed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.label

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from certificates.views import credentials, diplomas, figures, reports, review, sessions, students
+from certificates.views import (
+    credentials,
+    diplomas,
+    figures,
+    reports,
+    review,
+    sessions,
+    sharing,
+    students,
+)
 
 app_name = "certificates"
 urlpatterns = [
@@ -59,6 +68,16 @@ urlpatterns = [
         diplomas.verify_credential,
         name="verify_credential",
     ),
+    # Share links: the student's own, and the page an employer opens by the link's token
+    path("portfolio/enrolments/<int:enrolment>/share/", sharing.share_links, name="share_links"),
+    path(
+        "portfolio/enrolments/<int:enrolment>/share/new/",
+        sharing.share_link_create,
+        name="share_link_create",
+    ),
+    path("portfolio/share/<int:link>/stop/", sharing.share_link_revoke, name="share_link_revoke"),
+    path("shared/<str:share>/", sharing.shared, name="shared"),
+    path("shared/<str:share>/photos/<int:photo>/", sharing.shared_photo, name="shared_photo"),
     # The student's final report
     path("portfolio/enrolments/<int:enrolment>/report/", reports.report, name="report"),
     path(

@@ -112,6 +112,8 @@ ACTION_LABELS = {
     "session.cancelled": _("place at a session cancelled"),
     "session.scheduled": _("session scheduled"),
     "session.signed_up": _("signed up for a session"),
+    "share_link.created": _("share link created"),
+    "share_link.revoked": _("share link stopped"),
 }
 
 

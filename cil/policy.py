@@ -165,6 +165,13 @@ URL_RULES: dict[str, Rule] = {
     "certificates:status_list": PUBLIC,
     # The signed credential: no more than the verification page (the e-mail only hashed)
     "certificates:verify_credential": PUBLIC,
+    # Share links: the student's own enrolment and links only (404 for anyone else's) ...
+    "certificates:share_links": SIGNED_IN,
+    "certificates:share_link_create": SIGNED_IN,
+    "certificates:share_link_revoke": SIGNED_IN,
+    # ... and for anyone holding a live link's token: rate limited, only what the student chose
+    "certificates:shared": PUBLIC,
+    "certificates:shared_photo": PUBLIC,
     "certificates:sessions": PROGRAMME_ADMIN,
     "certificates:session": PROGRAMME_ADMIN,
     "certificates:session_signup": SIGNED_IN,  # the student's own enrolment only

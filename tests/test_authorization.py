@@ -16,6 +16,7 @@ and so does a pattern missing from the policy (see test_undeclared_url_is_caught
 from __future__ import annotations
 
 import copy
+import datetime
 import fnmatch
 import re
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from activities.models import ProgrammeRole, StudyProgramme
+from certificates import sharing
 from certificates.models import (
     Diploma,
     DiplomaBatch,
@@ -188,6 +190,14 @@ EXPECTED: dict[str, Expect] = {
     "certificates:diploma_credential": Expect.of(
         MISSING, anonymous=LOGIN, student_a=OK, admin_p=OK, superuser=OK
     ),
+    "certificates:share_links": OWN_PORTFOLIO,
+    "certificates:share_link_create": OWN_PORTFOLIO,
+    "certificates:share_link_revoke": PORTFOLIO_POST,
+    # The sample share link's token is the permission: anyone holding it reads the page, and
+    # the photo it shows (tests/certificates/test_sharing.py: nothing else, and "not available"
+    # for an unknown, expired or stopped link).
+    "certificates:shared": PUBLIC_PAGE,
+    "certificates:shared_photo": PUBLIC_PAGE,
     "account_login": ENTRANCE_PAGE,
     "account_signup": ENTRANCE_PAGE,
     "account_logout": Expect.of(OK, anonymous=REDIRECT),  # a confirmation page; logout is a POST
@@ -364,6 +374,11 @@ POST_EXPECTED: dict[str, Expect] = {
     "certificates:status_list": SHOWS_ANYONE,
     "certificates:verify_credential": SHOWS_ANYONE,
     "certificates:diploma_credential": SHOWS_SIGNED_IN,
+    "certificates:share_links": SHOWS_SIGNED_IN,
+    "certificates:share_link_create": OWN_PORTFOLIO_ACTS,
+    "certificates:share_link_revoke": OWN_PORTFOLIO_ACTS,
+    "certificates:shared": SHOWS_ANYONE,
+    "certificates:shared_photo": SHOWS_ANYONE,
     "account_login": FORM_ANYONE,  # signed-in users are sent on
     "account_signup": FORM_ANYONE,
     "account_logout": FORM_ANYONE,
@@ -484,6 +499,9 @@ OWN_EXPECTED: dict[str, Own] = {
     "certificates:session_cancel": STUDENT_POSTS,
     "certificates:diploma_pdf": STUDENT_SHOWS,
     "certificates:diploma_credential": STUDENT_SHOWS,
+    "certificates:share_links": STUDENT_SHOWS,
+    "certificates:share_link_create": AS_STUDENT,
+    "certificates:share_link_revoke": STUDENT_POSTS,
     # Their own enrolment's staff pages: read, never decide.
     "certificates:student": ADMIN_READS_OWN,
     "certificates:entry_review": ADMIN_READS_OWN,
@@ -556,8 +574,23 @@ def sample_objects(
     session = Session.objects.create(kind="ceremony", starts_at=timezone.now(), place="Aula")
     session.programmes.add(programme)
     signup = SessionSignup.objects.create(session=session, enrolment=enrolment)
+    # A share link showing a photo of an approved activity (the entry above is a draft).
+    approved = EntryFactory(enrolment=enrolment, activity=activity, status="approved")
+    photo = EvidenceFactory(entry=approved)
+    link = sharing.create_link(
+        enrolment=enrolment,
+        by=student,
+        label="Application",
+        language="en",
+        expires_on=timezone.localdate() + datetime.timedelta(days=30),
+        show_activities=True,
+        photos=[photo],
+    )
     return {
         "person": str(student.pk),
+        "link": str(link.pk),
+        "share": sharing.token_for(link),  # the token is the permission: not an object id
+        "photo": str(photo.pk),
         "session": str(session.pk),
         "signup": str(signup.pk),  # not in any address: for POST_BODY
         "diploma": str(diploma.pk),
@@ -716,6 +749,7 @@ def test_every_url_answers_every_role_as_declared(personas: Personas, two_roles:
 # Programme Q's objects: what may reach them. Everyone else, under any address, and everyone
 # under P's address (/manage/nursing/students/<a Medicine enrolment>/), finds nothing.
 OBJECT_PARAMETERS = {
+    "link",
     "session",
     "diploma",
     "batch",

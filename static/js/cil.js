@@ -31,3 +31,21 @@ document.addEventListener("input", (event) => {
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form[data-word-count-form]").forEach(updateWordCount);
 });
+
+// Share links: a Copy button beside the read-only address (without scripts, the field is
+// selected and copied by hand; the button stays hidden).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("button[data-copy]").forEach((button) => {
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      const field = document.getElementById(button.dataset.copy);
+      field.select();
+      try {
+        await navigator.clipboard.writeText(field.value);
+        button.textContent = button.dataset.copied;
+      } catch {
+        // Clipboard refused (an insecure origin): the text is selected for copying by hand.
+      }
+    });
+  });
+});

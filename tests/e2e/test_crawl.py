@@ -56,6 +56,7 @@ NOT_CRAWLED = {
     "certificates:diploma_pdf",
     "certificates:diploma_credential",
     "certificates:verify_credential",
+    "certificates:shared_photo",
     "certificates:overview_export",
     "certificates:programme_export",
 }

@@ -1,0 +1,251 @@
+"""Share links: a student shows employers their diploma and what they chose of the portfolio.
+
+The token in a link's address is never stored. Each link has a random ``key`` (32 random
+bytes); its token is ``salted_hmac(SALT, key)`` under SECRET_KEY, and the table keeps only the
+token's SHA-256, by which a visit finds the link. So the student can copy the link and show
+its QR code again at any time (the token is derived again), while a copy of the database alone
+gives no working address. Changing SECRET_KEY ends every share link (students make new ones).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import segno
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Prefetch, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from certificates.models import Diploma, ShareLink
+from cil import audit
+from cil.errors import UserFacingError
+from cil.models import User
+from portfolio.models import Enrolment, Entry, Evidence, Reflection
+
+SALT = "cil.certificates.share-link"
+DEFAULT_DAYS = 90
+MAX_DAYS = 365
+
+
+class SharingError(UserFacingError):
+    """A share link that cannot be made as asked."""
+
+
+def token_for(link: ShareLink) -> str:
+    """The token of the link's address: 43 URL-safe characters, like token_urlsafe(32)."""
+    digest = salted_hmac(SALT, link.key, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def share_url(link: ShareLink) -> str:
+    site_url: str = settings.SITE_URL
+    return site_url + reverse("certificates:shared", args=[token_for(link)])
+
+
+def qr_svg(link: ShareLink) -> str:
+    """The link's address as an inline SVG QR code (nothing is fetched to draw it)."""
+    svg: str = segno.make(share_url(link), error="m").svg_inline(
+        scale=4, border=2, title=_("QR code of the link"), omitsize=False
+    )
+    return svg
+
+
+# --- What may be shared ----------------------------------------------------------------------
+
+
+def approved_entries(enrolment: Enrolment) -> QuerySet[Entry]:
+    return Entry.objects.filter(enrolment=enrolment, status=Entry.Status.APPROVED)
+
+
+def shareable_reflections(enrolment: Enrolment) -> QuerySet[Reflection]:
+    """Reflections on approved activities: one per entry."""
+    return (
+        Reflection.objects.filter(entry__in=approved_entries(enrolment))
+        .select_related("entry__activity")
+        .order_by("entry__started_on", "entry__pk")
+    )
+
+
+def shareable_photos(enrolment: Enrolment) -> QuerySet[Evidence]:
+    """Photos of approved activities (never proofs of participation)."""
+    return (
+        Evidence.objects.filter(entry__in=approved_entries(enrolment), kind=Evidence.Kind.PHOTO)
+        .select_related("entry__activity")
+        .order_by("entry__started_on", "entry__pk", "pk")
+    )
+
+
+def current_diploma(enrolment: Enrolment) -> Diploma | None:
+    """The valid diploma, or else the latest revoked one (which a shared page must name)."""
+    diplomas = sorted(enrolment.diplomas.all(), key=lambda d: (d.is_valid, d.issued_at, d.pk))
+    return diplomas[-1] if diplomas else None
+
+
+def may_share(enrolment: Enrolment) -> bool:
+    """A diploma, or at least one approved activity, is something to show."""
+    return enrolment.diplomas.exists() or approved_entries(enrolment).exists()
+
+
+# --- Writes -----------------------------------------------------------------------------------
+
+
+def create_link(
+    *,
+    enrolment: Enrolment,
+    by: User,
+    label: str,
+    language: str,
+    expires_on: datetime.date,
+    show_activities: bool,
+    reflections: Iterable[Reflection] = (),
+    photos: Iterable[Evidence] = (),
+) -> ShareLink:
+    """A new link on the student's own enrolment, showing only what they chose."""
+    if enrolment.student_id != by.pk:
+        raise SharingError(_("Only the student shares their own certificate."))
+    if not may_share(enrolment):
+        raise SharingError(
+            _("There is nothing to share yet: a link needs a diploma or an approved activity.")
+        )
+    today = timezone.localdate()
+    if not today < expires_on <= today + datetime.timedelta(days=MAX_DAYS):
+        raise SharingError(_("A link is shared from tomorrow up to one year ahead."))
+    reflections, photos = list(reflections), list(photos)
+    # Only what is shareable on this enrolment: a forged form names nothing else.
+    allowed_reflections = set(shareable_reflections(enrolment).values_list("pk", flat=True))
+    allowed_photos = set(shareable_photos(enrolment).values_list("pk", flat=True))
+    if any(r.pk not in allowed_reflections for r in reflections) or any(
+        p.pk not in allowed_photos for p in photos
+    ):
+        raise SharingError(_("Only reflections and photos of approved activities can be shared."))
+    with transaction.atomic():
+        link = ShareLink(
+            enrolment=enrolment,
+            label=label,
+            language=language,
+            expires_on=expires_on,
+            show_activities=show_activities,
+        )
+        link.token_hash = hash_token(token_for(link))
+        link.save()
+        link.reflections.set(reflections)
+        link.photos.set(photos)
+        # Seen by the student alone: no programme is named, so staff do not read it.
+        audit.record(actor=by, action="share_link.created", target=link, subject=by)
+    return link
+
+
+def revoke_link(*, link: ShareLink, by: User) -> None:
+    """Stop sharing at once; a second click changes nothing."""
+    with transaction.atomic():
+        locked = ShareLink.objects.select_for_update().get(pk=link.pk)
+        if locked.revoked_at is not None:
+            return
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        audit.record(actor=by, action="share_link.revoked", target=locked, subject=by)
+    link.revoked_at = locked.revoked_at
+
+
+# --- Reads ------------------------------------------------------------------------------------
+
+
+def live_links() -> QuerySet[ShareLink]:
+    return ShareLink.objects.filter(revoked_at__isnull=True, expires_on__gte=timezone.localdate())
+
+
+def find_link(token: str) -> ShareLink | None:
+    """The live link with this token, or None: unknown, expired and stopped look the same."""
+    if not token or len(token) > 100:
+        return None
+    return live_links().filter(token_hash=hash_token(token)).select_related("enrolment").first()
+
+
+def count_view(link: ShareLink) -> None:
+    """One more view, counted in the database (two visits at once make two)."""
+    ShareLink.objects.filter(pk=link.pk).update(
+        view_count=F("view_count") + 1, last_viewed_at=timezone.now()
+    )
+
+
+@dataclass(frozen=True)
+class SharedPage:
+    """Exactly what a link shows."""
+
+    link: ShareLink
+    holder: str
+    programme: dict[str, str]
+    diploma: Diploma | None
+    activities: list[Entry]
+    reflections: list[Reflection]
+    photos: list[Evidence]
+
+
+def shared_page(link: ShareLink) -> SharedPage:
+    """What the link shows now, in a fixed number of queries."""
+    enrolment = (
+        Enrolment.objects.select_related("student", "programme")
+        .prefetch_related("diplomas")
+        .get(pk=link.enrolment_id)
+    )
+    diploma = current_diploma(enrolment)
+    approved = approved_entries(enrolment)
+    activities = (
+        list(approved.select_related("activity").order_by("started_on", "pk"))
+        if link.show_activities
+        else []
+    )
+    # Chosen, and still on an approved activity (an entry could be reopened later).
+    reflections = list(
+        link.reflections.filter(entry__in=approved)
+        .select_related("entry__activity")
+        .order_by("entry__started_on", "entry__pk")
+    )
+    photos = list(
+        link.photos.filter(entry__in=approved, kind=Evidence.Kind.PHOTO)
+        .select_related("entry__activity")
+        .order_by("entry__started_on", "entry__pk", "pk")
+    )
+    programme = enrolment.programme
+    return SharedPage(
+        link=link,
+        holder=enrolment.student.full_name,
+        programme={"en": programme.name_en, "nb": programme.name_nb or programme.name_en},
+        diploma=diploma,
+        activities=activities,
+        reflections=reflections,
+        photos=photos,
+    )
+
+
+def shared_photo(link: ShareLink, pk: int) -> Evidence | None:
+    """A photo the link shows, or None."""
+    return link.photos.filter(
+        pk=pk, kind=Evidence.Kind.PHOTO, entry__in=approved_entries(link.enrolment)
+    ).first()
+
+
+def links_of(enrolment: Enrolment) -> list[ShareLink]:
+    """The student's links on an enrolment, newest first, with what each shows."""
+    return list(
+        ShareLink.objects.filter(enrolment=enrolment).prefetch_related(
+            Prefetch("reflections", queryset=Reflection.objects.only("pk")),
+            Prefetch("photos", queryset=Evidence.objects.only("pk")),
+        )
+    )
+
+
+def is_live(link: ShareLink) -> bool:
+    return link.revoked_at is None and link.expires_on >= timezone.localdate()
