@@ -77,9 +77,11 @@ def confirmation_withdraw(request: AuthenticatedHttpRequest, confirmation: int) 
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # The address holds the token: no search engine, no Referer to another site, no cache.
+    # The address holds the token: no search engine, no cache, and a Referer of the origin
+    # alone. Not "no-referrer": the browser would then send "Origin: null" with the form, which
+    # the CSRF check refuses.
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "strict-origin"
     return response
 
 
