@@ -401,7 +401,3 @@ class Confirmation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN and self.expires_at > timezone.now()
-
-    @property
-    def audit_programme_id(self) -> int | None:
-        return self.entry.enrolment.programme_id

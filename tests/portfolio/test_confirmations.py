@@ -163,6 +163,7 @@ def test_the_organiser_sees_only_what_they_confirm_and_confirms_once(
 
     confirmation = Confirmation.objects.get()
     assert confirmation.status == "confirmed"
+    assert text_columns_holding(token_of(path)) == []  # nor after the answer (audit trail)
     event = AuditEvent.objects.get(action="entry.confirmed_by_organiser")
     assert event.actor is None and event.subject == personas.student_a
     assert event.data["organisation"] == "Oslo Summer School"
