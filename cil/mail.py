@@ -46,6 +46,16 @@ def notify(*, user: User, template: str, context: dict[str, Any]) -> None:
     )
 
 
+def render_mail(*, language: str, template: str, context: dict[str, Any]) -> tuple[str, str]:
+    """The subject and body of ``template`` in ``language``, for someone without an account
+    (an activity's organiser, say): the caller sends it."""
+    with translation.override(language):
+        context = {"site_url": settings.SITE_URL, **context}
+        subject = _plain_text(f"{template}_subject.txt", context).strip()
+        body = _plain_text(f"{template}_body.txt", context)
+    return f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{' '.join(subject.split())}", body
+
+
 def undelivered(recipients: Iterable[str], *, days: int = 30) -> list[dict[str, Any]]:
     """Mail to these addresses that the background worker could not send (newest first).
 

@@ -105,6 +105,12 @@ URL_RULES: dict[str, Rule] = {
     "portfolio:note_delete": SIGNED_IN,
     "portfolio:evidence_add": SIGNED_IN,
     "portfolio:evidence_delete": SIGNED_IN,
+    "portfolio:confirmation_request": SIGNED_IN,
+    "portfolio:confirmation_withdraw": SIGNED_IN,  # the student's own requests only
+    # An activity's organiser, without an account: the token in the address is the key
+    # (rate limited; every unusable link gets the same page).
+    "portfolio:organiser_answer": PUBLIC,
+    "portfolio:organiser_thanks": PUBLIC,  # only the browser that has just answered
     # Evidence files: the student, and the administrators and reviewers of their programme
     # (portfolio.selectors.viewable_evidence); 404 for everyone else.
     "portfolio:evidence_file": SIGNED_IN,

@@ -383,6 +383,8 @@ CIL_VC_KEYS_DIR = env.path("CIL_VC_KEYS_DIR", default=BASE_DIR / "var" / "vc-key
 # programme, filter and language (0: every time). The page says how old they are.
 CIL_FIGURES_CACHE_SECONDS = env.int("CIL_FIGURES_CACHE_SECONDS", default=300)
 CIL_VERIFY_RATE_PER_MINUTE = env.int("CIL_VERIFY_RATE_PER_MINUTE", default=30)
+# Organisers' confirmation pages (a token in the address), per client address and minute.
+CIL_ORGANISER_RATE_PER_MINUTE = env.int("CIL_ORGANISER_RATE_PER_MINUTE", default=20)
 
 LOGGING = {
     "version": 1,

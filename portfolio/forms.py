@@ -195,3 +195,64 @@ class ReflectionForm(forms.Form):
 
     def answers(self) -> list[str]:
         return [self.cleaned_data[name] for name in self.fields]
+
+
+class ConfirmationRequestForm(forms.Form):
+    """The student asks an activity's organiser to confirm their part in it."""
+
+    organiser_name = forms.CharField(
+        label=_("Organiser's name"),
+        max_length=200,
+        help_text=_("The person who can confirm that you took part."),
+    )
+    organiser_email = forms.EmailField(
+        label=_("Organiser's e-mail address"),
+        help_text=_("They get one e-mail with a link; they need no account."),
+    )
+    message = forms.CharField(
+        label=_("Message (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A few words to remind them who you are. It is included in the e-mail."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the e-mail"),
+        choices=[("en", "English"), ("nb", "Norsk bokmål")],
+        widget=forms.RadioSelect,
+        help_text=_("The organiser reads the e-mail and the page in this language."),
+    )
+
+
+class OrganiserAnswerForm(forms.Form):
+    """The organiser's answer. Which button was pressed says confirm or decline."""
+
+    role = forms.CharField(
+        label=_("Your role (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_("For example: course leader, coordinator."),
+    )
+    organisation = forms.CharField(
+        label=_("Your organisation (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_("The institution or organisation that ran the activity."),
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed if you decline: say what is not right."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.confirmed = bool(self.data.get("confirm"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = cast(dict[str, Any], super().clean())
+        if not self.confirmed and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("Say in a comment why you cannot confirm it."))
+        return cleaned

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -330,3 +331,73 @@ class Evidence(models.Model):
         """The name to offer on download: the original name with the stored type's extension."""
         stem = self.original_name.rsplit(".", 1)[0] or "file"
         return stem + stored_extension(self.content_type)
+
+
+class ConfirmationQuerySet(models.QuerySet["Confirmation"]):
+    def open(self) -> ConfirmationQuerySet:
+        """Requests the organiser may still answer: not answered, withdrawn or expired."""
+        return self.filter(status=Confirmation.Status.OPEN, expires_at__gt=timezone.now())
+
+    def shown(self) -> ConfirmationQuerySet:
+        """What the entry's pages list: every request but those the student withdrew."""
+        return self.exclude(status=Confirmation.Status.WITHDRAWN).order_by("-created_at", "-pk")
+
+
+class Confirmation(models.Model):
+    """A student's request that the organiser of an activity confirm their part in it.
+
+    The organiser answers through a mailed link without an account. Only the SHA-256 of the
+    link's token is kept (``token_hash``); the token itself is made by the task that sends the
+    mail and exists nowhere else (portfolio/confirmations.py).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("waiting for the organiser")
+        CONFIRMED = "confirmed", _("confirmed")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="confirmations", verbose_name=_("entry")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    token_hash = models.CharField(
+        _("token hash"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    organiser_name = models.CharField(_("organiser's name"), max_length=200)
+    organiser_email = models.EmailField(_("organiser's e-mail address"))
+    message = models.TextField(_("message to the organiser"), blank=True)
+    language = models.CharField(
+        _("language of the e-mail"), max_length=5, choices=settings.LANGUAGES
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("link valid until"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    role = models.CharField(_("organiser's role"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    comment = models.TextField(_("organiser's comment"), blank=True)
+
+    objects = ConfirmationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organiser's confirmation")
+        verbose_name_plural = _("organisers' confirmations")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The review queue marks entries with a confirmation: found from the index alone.
+            models.Index(
+                fields=["entry"],
+                condition=models.Q(status="confirmed"),
+                name="confirmation_confirmed_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organiser_name}: {self.entry}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN and self.expires_at > timezone.now()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portfolio import views
+from portfolio import confirmation_views, views
 
 app_name = "portfolio"
 urlpatterns = [
@@ -30,6 +30,19 @@ urlpatterns = [
     path(
         "portfolio/evidence/<int:evidence>/delete/", views.evidence_delete, name="evidence_delete"
     ),
+    path(
+        "portfolio/entries/<int:entry>/confirmations/new/",
+        confirmation_views.confirmation_request,
+        name="confirmation_request",
+    ),
+    path(
+        "portfolio/confirmations/<int:confirmation>/withdraw/",
+        confirmation_views.confirmation_withdraw,
+        name="confirmation_withdraw",
+    ),
+    # The organiser's page: the token in the address is the only key (no account).
+    path("confirm/<str:token>/", confirmation_views.organiser_answer, name="organiser_answer"),
+    path("confirmed/", confirmation_views.organiser_thanks, name="organiser_thanks"),
     # For a programme's certificate administrators
     path("manage/<slug:code>/students/", views.programme_students, name="programme_students"),
 ]

@@ -23,7 +23,7 @@ from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from cil.mail import undelivered
 from cil.responses import confirm_page, private_file
-from portfolio import services
+from portfolio import confirmations, services
 from portfolio.export import build_export
 from portfolio.forms import (
     EntryForm,
@@ -168,6 +168,8 @@ def entry(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
             "evidence_form": EvidenceForm(),
             "note_form": NoteForm(),
             "problems": services.submission_problems(instance) if instance.is_editable else [],
+            "confirmations": list(instance.confirmations.shown()),
+            "may_ask": confirmations.may_ask(instance),
         },
     )
 

@@ -131,6 +131,12 @@ EXPECTED: dict[str, Expect] = {
     "portfolio:note_delete": PORTFOLIO_POST,
     "portfolio:evidence_add": PORTFOLIO_POST,
     "portfolio:evidence_delete": PORTFOLIO_POST,
+    "portfolio:confirmation_request": OWN_PORTFOLIO,
+    "portfolio:confirmation_withdraw": OWN_PORTFOLIO,  # GET asks for confirmation
+    # The organiser's pages, by token: an unknown token gets the one plain "can no longer be
+    # used" page (404), as do the thanks without an answer just given in this browser.
+    "portfolio:organiser_answer": Expect.of(MISSING),
+    "portfolio:organiser_thanks": Expect.of(MISSING),
     "portfolio:evidence_file": EVIDENCE,
     "portfolio:evidence_thumbnail": EVIDENCE,
     "portfolio:programme_students": P_ADMIN_PAGE,
@@ -310,6 +316,10 @@ POST_EXPECTED: dict[str, Expect] = {
     "portfolio:note_delete": OWN_PORTFOLIO_ACTS,
     "portfolio:evidence_add": OWN_PORTFOLIO_ACTS,
     "portfolio:evidence_delete": OWN_PORTFOLIO_ACTS,
+    "portfolio:confirmation_request": OWN_PORTFOLIO_ACTS,
+    "portfolio:confirmation_withdraw": OWN_PORTFOLIO_ACTS,
+    "portfolio:organiser_answer": Expect.of(REFUSED),  # an unknown token: the plain 404 page
+    "portfolio:organiser_thanks": SHOWS_ANYONE,
     "portfolio:evidence_file": SHOWS_SIGNED_IN,
     "portfolio:evidence_thumbnail": SHOWS_SIGNED_IN,
     "portfolio:programme_students": P_ADMIN_SHOWS,
@@ -489,6 +499,8 @@ OWN_EXPECTED: dict[str, Own] = {
     "portfolio:note_delete": STUDENT_POSTS,
     "portfolio:evidence_add": STUDENT_POSTS,
     "portfolio:evidence_delete": STUDENT_POSTS,
+    "portfolio:confirmation_request": AS_STUDENT,
+    "portfolio:confirmation_withdraw": AS_STUDENT,
     "portfolio:evidence_file": STUDENT_SHOWS,
     "portfolio:evidence_thumbnail": STUDENT_SHOWS,
     "certificates:request_activities": AS_STUDENT,
@@ -554,6 +566,12 @@ def sample_objects(
     entry = EntryFactory(enrolment=enrolment, activity=activity)
     note = entry.notes.create(written_on=entry.started_on, text="First day.")
     evidence = EvidenceFactory(entry=entry)
+    confirmation = entry.confirmations.create(
+        organiser_name="Olga Organiser",
+        organiser_email="olga@host.example",
+        language="en",
+        expires_at=timezone.now() + datetime.timedelta(days=30),
+    )
     report = FinalReport.objects.create(
         enrolment=enrolment, summary="Three activities.", sections=[]
     )
@@ -602,6 +620,7 @@ def sample_objects(
         "entry": str(entry.pk),
         "note": str(note.pk),
         "evidence": str(evidence.pk),
+        "confirmation": str(confirmation.pk),
         "code": programme.code,
         "activity": str(activity.pk),
         "proposal": str(proposal.pk),
@@ -758,6 +777,7 @@ OBJECT_PARAMETERS = {
     "entry",
     "note",
     "evidence",
+    "confirmation",
     "activity",
     "proposal",
     "member",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,7 +32,7 @@ from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from cil.workflow import actions_of
 from portfolio import workflow
-from portfolio.models import Entry, Evidence
+from portfolio.models import Confirmation, Entry, Evidence
 from portfolio.selectors import queue_engagements
 from portfolio.services import reflection_questions
 
@@ -73,6 +73,8 @@ class QueueRow:
     files: int
     # Of an activity that needs several engagements: how many the student has so far.
     engagements: ActivityProgress | None = None
+    # An organiser has confirmed the student's part (portfolio/confirmations.py).
+    confirmed: bool = False
 
 
 @require_safe
@@ -96,6 +98,11 @@ def entry_queue(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             "activity_id",
             "activity__engagements_required",
             files=_evidence_count(),
+            confirmed=Exists(
+                Confirmation.objects.filter(
+                    entry=OuterRef("pk"), status=Confirmation.Status.CONFIRMED
+                )
+            ),
         )
     )
     # The page's rows are replaced by QueueRows below.
@@ -122,6 +129,7 @@ def entry_queue(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             submitted=date_format(localtime(row["submitted_at"]), "SHORT_DATE_FORMAT"),
             files=row["files"],
             engagements=engagements.get(row["pk"]),
+            confirmed=row["confirmed"],
         )
         for row in page.object_list
     ]
@@ -174,6 +182,7 @@ def entry_review(request: AuthenticatedHttpRequest, code: str, entry: int) -> Ht
             "questions": reflection_questions(instance),
             "actions": workflow.moves_for(instance, request.user),
             "history": events_for(instance),
+            "confirmations": list(instance.confirmations.shown()),
         },
     )
 
