@@ -15,6 +15,7 @@ from pytest_django import Settings
 
 from activities.models import ProgrammeRole, StudyProgramme
 from cil.models import User
+from demo.seal import DemoSeal, create_demo_seal
 from tests.factories import ProgrammeFactory, ProgrammeRoleFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from
@@ -213,3 +214,12 @@ def committed(django_capture_on_commit_callbacks):
 def _private_media_in_a_temporary_folder(settings, tmp_path: Path) -> None:
     """Uploaded files of one test never meet another's, nor the developer's media/ folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def seal(tmp_path, settings) -> DemoSeal:
+    """A test CA and a seal certificate it issued, configured as the institution's seal."""
+    demo = create_demo_seal(tmp_path / "seal", "Test University")
+    settings.CIL_SEAL_P12_FILE = str(demo.p12)
+    settings.CIL_SEAL_P12_PASSWORD_FILE = str(demo.password_file)
+    return demo
