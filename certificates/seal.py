@@ -21,14 +21,17 @@ The file is parsed only to find its signatures, and nothing in it is ever stored
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import enum
 import functools
 import hashlib
 import io
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from asn1crypto import x509
 from django.conf import settings
@@ -41,6 +44,7 @@ from pyhanko.sign import fields, signers, timestamps
 from certificates.models import Diploma
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SIGNATURE_FIELD = "Seal"
 
@@ -94,6 +98,11 @@ def _forget_seal(*, setting: str, **kwargs: Any) -> None:
         current_seal.cache_clear()
 
 
+def is_configured() -> bool:
+    """Whether diplomas are sealed: administrators are told when they are not."""
+    return bool(settings.CIL_SEAL_P12_FILE)
+
+
 def signature_level() -> str:
     """How ``sign_pdf`` signs with the current settings: a ``Diploma.Signature`` value."""
     if current_seal() is None:
@@ -117,9 +126,21 @@ def sign_pdf(pdf: bytes) -> bytes:
         reason="Diploma issued by " + settings.CIL_INSTITUTION_NAME,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    signed = signers.sign_pdf(writer, metadata, signer=seal.signer, timestamper=timestamper)
-    result: bytes = signed.getvalue()
-    return result
+    signing = signers.async_sign_pdf(writer, metadata, signer=seal.signer, timestamper=timestamper)
+    signed: io.BytesIO = _run_to_completion(signing)
+    return signed.getvalue()
+
+
+def _run_to_completion(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run pyHanko's coroutine from synchronous code: in this thread when it has no event loop
+    (a request, the task worker), else in a thread of its own (asyncio.run refuses to start a
+    loop inside a running one, as in an async caller or a Playwright test)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 # --- Checking a PDF someone sends ------------------------------------------------------------
@@ -158,11 +179,7 @@ def _carries_our_seal(data: bytes) -> bool:
         # a file we can recognise.
         return False
     for signature in signatures:
-        try:
-            cert: x509.Certificate | None = signature.signer_cert
-            byte_range = signature.byte_range
-        except Exception:  # noqa: S112 - an unreadable signature is simply not ours
-            continue
+        cert, byte_range = _signer_and_range(signature)
         if cert is not None and seal is not None and _fingerprint(cert) == seal.fingerprint:
             return True
         # The revision this signature covers ends where its second byte range ends; if that
@@ -173,6 +190,15 @@ def _carries_our_seal(data: bytes) -> bool:
             if Diploma.objects.filter(sha256=revision).exists():
                 return True
     return False
+
+
+def _signer_and_range(signature: Any) -> tuple[x509.Certificate | None, list[int]]:
+    """The signer's certificate and the byte range of a signature; nothing for one that cannot
+    be read (an unreadable signature is simply not ours)."""
+    try:
+        return signature.signer_cert, list(signature.byte_range)
+    except Exception:
+        return None, []
 
 
 def _seal_or_none() -> Seal | None:

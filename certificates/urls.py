@@ -42,6 +42,7 @@ urlpatterns = [
     path("manage/<slug:code>/diplomas/batches/<int:batch>/", diplomas.batch, name="batch"),
     # Diplomas: the PDF for its holder and administrators; verification for anyone
     path("diplomas/<int:diploma>/pdf/", diplomas.diploma_pdf, name="diploma_pdf"),
+    path("verify/", diplomas.check, name="check_pdf"),
     path("verify/<str:verification>/", diplomas.verify, name="verify"),
     # The student's final report
     path("portfolio/enrolments/<int:enrolment>/report/", reports.report, name="report"),

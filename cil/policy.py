@@ -159,6 +159,8 @@ URL_RULES: dict[str, Rule] = {
     "certificates:batch": PROGRAMME_ADMIN,
     "certificates:diploma_pdf": SIGNED_IN,  # the holder, or the programme's administrators
     "certificates:verify": PUBLIC,  # rate limited; shows only what the diploma says
+    # Anyone checks a PDF they were sent (rate limited, read in memory, never stored).
+    "certificates:check_pdf": PUBLIC,
     "certificates:sessions": PROGRAMME_ADMIN,
     "certificates:session": PROGRAMME_ADMIN,
     "certificates:session_signup": SIGNED_IN,  # the student's own enrolment only

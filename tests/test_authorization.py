@@ -175,6 +175,7 @@ EXPECTED: dict[str, Expect] = {
     "certificates:session_signup": PORTFOLIO_POST,
     "certificates:session_cancel": PORTFOLIO_POST,
     "certificates:verify": PUBLIC_PAGE,  # the sample diploma's code; unknown codes are 404
+    "certificates:check_pdf": PUBLIC_PAGE,
     "account_login": ENTRANCE_PAGE,
     "account_signup": ENTRANCE_PAGE,
     "account_logout": Expect.of(OK, anonymous=REDIRECT),  # a confirmation page; logout is a POST
@@ -339,6 +340,7 @@ POST_EXPECTED: dict[str, Expect] = {
     "certificates:session_signup": OWN_PORTFOLIO_ACTS,
     "certificates:session_cancel": OWN_PORTFOLIO_ACTS,
     "certificates:verify": SHOWS_ANYONE,
+    "certificates:check_pdf": FORM_ANYONE,  # without a file: the form again, saying why (400)
     "account_login": FORM_ANYONE,  # signed-in users are sent on
     "account_signup": FORM_ANYONE,
     "account_logout": FORM_ANYONE,
