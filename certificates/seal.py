@@ -58,11 +58,6 @@ class Seal:
     signer: signers.SimpleSigner
     fingerprint: str  # SHA-256 of the seal certificate (DER), to recognise our signatures
 
-    @property
-    def subject(self) -> str:
-        cert: x509.Certificate = self.signer.signing_cert
-        return str(cert.subject.human_friendly)
-
 
 def _password() -> bytes | None:
     if settings.CIL_SEAL_P12_PASSWORD_FILE:
