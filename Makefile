@@ -53,11 +53,19 @@ messages: $(VENV)/.deps-run
 setup: $(VENV)/.deps-run assets messages
 
 # seed_demo (the demo app, demo/seed.py) is idempotent and prints the demo logins.
+# Demo diplomas carry a demo seal (a demo CA's certificate, made once into .demo-seal/), unless
+# CIL_SEAL_P12_FILE names a real one.
+DEMO_SEAL := .demo-seal
 run: SYSTEM_DEPS = run
+ifeq ($(origin CIL_SEAL_P12_FILE),undefined)
+run: export CIL_SEAL_P12_FILE = $(DEMO_SEAL)/seal.p12
+run: export CIL_SEAL_P12_PASSWORD_FILE = $(DEMO_SEAL)/seal.password
+endif
 run: system-deps setup
 	DJANGO_DEBUG=true $(MANAGE) migrate --noinput -v 0
 	DJANGO_DEBUG=true $(MANAGE) createcachetable
 	DJANGO_DEBUG=true $(MANAGE) vc_create_key --if-missing
+	@if [[ "$$CIL_SEAL_P12_FILE" == "$(DEMO_SEAL)/seal.p12" ]]; then DJANGO_DEBUG=true $(MANAGE) create_demo_seal $(DEMO_SEAL); fi
 	DJANGO_DEBUG=true $(MANAGE) seed_demo
 	@echo "Serving on http://127.0.0.1:8000 with a background worker for mail; Ctrl+C stops both."
 	DJANGO_DEBUG=true $(MANAGE) db_worker --interval 2 & trap 'kill $$! 2>/dev/null' EXIT; \

@@ -31,7 +31,7 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.urls import URLFetcher
 
 from activities.models import ProgrammePage
-from certificates import credential, status_list
+from certificates import credential, seal, status_list
 from certificates.models import Diploma
 from cil.markdown import render_markdown
 from cil.models import User
@@ -214,12 +214,15 @@ def create(*, enrolment: Enrolment, by: User, language: str) -> tuple[Diploma, l
     # Numbers run per institution and never repeat: the row's id makes them unique.
     diploma.number = f"{settings.CIL_DIPLOMA_NUMBER_PREFIX}-{diploma.issued_at:%Y}-{diploma.pk:06d}"
     pdf = render_pdf(content=content, number=diploma.number, code=diploma.code, language=language)
+    # The institution's seal, when one is configured; the stored file is the signed one.
+    pdf = seal.sign_pdf(pdf)
+    diploma.signature = seal.signature_level()
     name = default_storage.save(
         f"diplomas/{enrolment.programme.code}/{diploma.code}.pdf", ContentFile(pdf)
     )
     diploma.pdf = name
     diploma.sha256 = hashlib.sha256(pdf).hexdigest()
-    diploma.save(update_fields=["number", "pdf", "sha256"])
+    diploma.save(update_fields=["number", "pdf", "sha256", "signature"])
     # The credential names the diploma's place in the status list. Late, so that the list's
     # row lock is held only from here to the commit.
     status_list.allocate(diploma)

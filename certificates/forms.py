@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import io
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -279,3 +285,76 @@ def _reflection_label(reflection: Reflection) -> str:
 
 def _photo_label(photo: Evidence) -> str:
     return f"{photo.caption or photo.original_name} ({photo.entry.activity.title})"
+
+
+class InMemoryUpToLimit(FileUploadHandler):
+    """Keeps an uploaded file in memory, never on disk, up to CIL_VERIFY_UPLOAD_MAX_BYTES for
+    all files of the request together. Past that the file is skipped (Django reads the rest
+    without keeping it) and ``request.cil_upload_too_large`` is set for the view to say so."""
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.limit: int = settings.CIL_VERIFY_UPLOAD_MAX_BYTES
+        self.total = 0
+        self.buffer = io.BytesIO()
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.buffer = io.BytesIO()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.total += len(raw_data)
+        if self.total > self.limit:
+            if self.request is not None:
+                self.request.cil_upload_too_large = True  # type: ignore[attr-defined]
+            raise SkipFile()
+        self.buffer.write(raw_data)
+        return None
+
+    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
+        self.buffer.seek(0)
+        return InMemoryUploadedFile(
+            file=self.buffer,
+            field_name=self.field_name,
+            name=self.file_name,
+            content_type=self.content_type,
+            size=file_size,
+            charset=self.charset,
+            content_type_extra=self.content_type_extra,
+        )
+
+
+class CheckPdfForm(forms.Form):
+    """A PDF someone was sent, to check against the diplomas issued here."""
+
+    pdf = forms.FileField(
+        label=_("Diploma (PDF file)"),
+        help_text=_("The PDF file you were sent. It is only compared, never kept."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
+    def clean_pdf(self) -> bytes:
+        upload = self.cleaned_data["pdf"]
+        data: bytes = upload.read()
+        if not data.startswith(b"%PDF-"):
+            raise forms.ValidationError(
+                _("This file is not a PDF. Choose the diploma's PDF file and check it again.")
+            )
+        return data
+
+    def clean(self) -> dict[str, Any] | None:
+        if self.too_large:
+            self.errors.pop("pdf", None)
+            self.add_error(
+                "pdf",
+                _(
+                    "This file is larger than %(limit)s, far larger than a diploma. Choose the "
+                    "diploma's PDF file and check it again."
+                )
+                % {"limit": filesizeformat(settings.CIL_VERIFY_UPLOAD_MAX_BYTES)},
+            )
+        return super().clean()

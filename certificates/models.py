@@ -177,6 +177,13 @@ class Diploma(models.Model):
         NB = "nb", _("Norwegian bokmål")
         BOTH = "both", _("English and Norwegian bokmål")
 
+    class Signature(models.TextChoices):
+        """Whether the stored PDF carries the institution's seal (certificates/seal.py)."""
+
+        UNSIGNED = "", _("not signed")
+        PADES_B_B = "pades-b-b", _("sealed (PAdES B-B)")
+        PADES_B_T = "pades-b-t", _("sealed and timestamped (PAdES B-T)")
+
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.PROTECT, related_name="diplomas", verbose_name=_("enrolment")
     )
@@ -189,7 +196,11 @@ class Diploma(models.Model):
     )
     content = models.JSONField(_("content"))
     pdf = models.FileField(_("PDF"), max_length=255)
-    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    # Of the stored file, so of the signed file when it is signed: a copy is checked against it.
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, db_index=True)
+    signature = models.CharField(
+        _("signature"), max_length=12, choices=Signature.choices, blank=True, default=""
+    )
     # The Open Badges 3.0 credential (certificates/credential.py), signed and stored at issue.
     # Diplomas issued before credentials existed have none.
     credential = models.FileField(_("verifiable credential"), max_length=255, blank=True)

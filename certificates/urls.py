@@ -56,6 +56,7 @@ urlpatterns = [
         diplomas.diploma_credential,
         name="diploma_credential",
     ),
+    path("verify/", diplomas.check, name="check_pdf"),
     path("verify/<str:verification>/", diplomas.verify, name="verify"),
     # Verifiable credentials: the revocation status lists, public
     path(

@@ -178,6 +178,8 @@ URL_RULES: dict[str, Rule] = {
     # ... and for anyone holding a live link's token: rate limited, only what the student chose
     "certificates:shared": PUBLIC,
     "certificates:shared_photo": PUBLIC,
+    # Anyone checks a PDF they were sent (rate limited, read in memory, never stored).
+    "certificates:check_pdf": PUBLIC,
     "certificates:sessions": PROGRAMME_ADMIN,
     "certificates:session": PROGRAMME_ADMIN,
     "certificates:session_signup": SIGNED_IN,  # the student's own enrolment only

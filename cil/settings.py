@@ -385,6 +385,21 @@ CIL_FIGURES_CACHE_SECONDS = env.int("CIL_FIGURES_CACHE_SECONDS", default=300)
 CIL_VERIFY_RATE_PER_MINUTE = env.int("CIL_VERIFY_RATE_PER_MINUTE", default=30)
 # Organisers' confirmation pages (a token in the address), per client address and minute.
 CIL_ORGANISER_RATE_PER_MINUTE = env.int("CIL_ORGANISER_RATE_PER_MINUTE", default=20)
+# A PDF someone sends to the verification page is read into memory (never stored) up to this
+# size, and checked at most this many times per minute from one address.
+CIL_VERIFY_UPLOAD_MAX_BYTES = env.int("CIL_VERIFY_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+CIL_VERIFY_CHECK_RATE_PER_MINUTE = env.int("CIL_VERIFY_CHECK_RATE_PER_MINUTE", default=10)
+
+# --- The institution's seal on diplomas (PAdES, certificates/seal.py) -------------------------
+# A PKCS#12 file with the seal certificate and its key (and the chain up to the CA). Read once
+# per process, never stored in the database, never logged. Unset: diplomas are issued unsigned
+# (and administrators are told so). The password comes from CIL_SEAL_P12_PASSWORD, or from the
+# file CIL_SEAL_P12_PASSWORD_FILE (a secret mounted as a file). With a timestamp authority
+# (RFC 3161, CIL_SEAL_TSA_URL) the signatures are PAdES B-T, otherwise B-B.
+CIL_SEAL_P12_FILE = env.str("CIL_SEAL_P12_FILE", default="")
+CIL_SEAL_P12_PASSWORD = env.str("CIL_SEAL_P12_PASSWORD", default="")
+CIL_SEAL_P12_PASSWORD_FILE = env.str("CIL_SEAL_P12_PASSWORD_FILE", default="")
+CIL_SEAL_TSA_URL = env.str("CIL_SEAL_TSA_URL", default="")
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the portal needs, when they are missing.
 #   scripts/system-deps.sh run    - what `make run` needs (gettext for compiled messages)
-#   scripts/system-deps.sh test   - what `make test` needs (also PostgreSQL 15, Chromium, fonts)
+#   scripts/system-deps.sh test   - what `make test` needs (also PostgreSQL 15, Chromium, fonts,
+#                                   pdfsig, certutil and openssl for the diploma seal's tests)
 #   scripts/system-deps.sh bench  - what `make bench` needs (PostgreSQL 15, the load generator wrk)
 #   scripts/system-deps.sh PKG... - those packages
 set -euo pipefail
@@ -34,6 +35,11 @@ for arg in "$@"; do
       need npm npm
       need chromium chromium
       need /usr/lib/postgresql/15/bin/initdb postgresql-15
+      # The diploma seal's tests check signatures with poppler's pdfsig too, trusting the
+      # test CA through an NSS database made with certutil; openssl is their timestamp server.
+      need pdfsig poppler-utils
+      need certutil libnss3-tools
+      need openssl openssl
       pdf_deps
       ;;
     bench)

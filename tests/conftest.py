@@ -16,6 +16,7 @@ from pytest_django import Settings
 
 from activities.models import ProgrammeRole, StudyProgramme
 from cil.models import User
+from demo.seal import DemoSeal, create_demo_seal
 from tests.factories import ProgrammeFactory, ProgrammeRoleFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from
@@ -232,3 +233,12 @@ def _credential_keys_in_a_temporary_folder(settings, _session_vc_keys: Path) -> 
     """Tests sign with a key of their own, never the developer's var/vc-keys/. A test that
     rotates keys sets a folder of its own."""
     settings.CIL_VC_KEYS_DIR = _session_vc_keys
+
+
+@pytest.fixture
+def seal(tmp_path, settings) -> DemoSeal:
+    """A test CA and a seal certificate it issued, configured as the institution's seal."""
+    demo = create_demo_seal(tmp_path / "seal", "Test University")
+    settings.CIL_SEAL_P12_FILE = str(demo.p12)
+    settings.CIL_SEAL_P12_PASSWORD_FILE = str(demo.password_file)
+    return demo

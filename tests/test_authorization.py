@@ -204,6 +204,7 @@ EXPECTED: dict[str, Expect] = {
     # for an unknown, expired or stopped link).
     "certificates:shared": PUBLIC_PAGE,
     "certificates:shared_photo": PUBLIC_PAGE,
+    "certificates:check_pdf": PUBLIC_PAGE,
     "account_login": ENTRANCE_PAGE,
     "account_signup": ENTRANCE_PAGE,
     "account_logout": Expect.of(OK, anonymous=REDIRECT),  # a confirmation page; logout is a POST
@@ -389,6 +390,7 @@ POST_EXPECTED: dict[str, Expect] = {
     "certificates:share_link_revoke": OWN_PORTFOLIO_ACTS,
     "certificates:shared": SHOWS_ANYONE,
     "certificates:shared_photo": SHOWS_ANYONE,
+    "certificates:check_pdf": FORM_ANYONE,  # without a file: the form again, saying why (400)
     "account_login": FORM_ANYONE,  # signed-in users are sent on
     "account_signup": FORM_ANYONE,
     "account_logout": FORM_ANYONE,

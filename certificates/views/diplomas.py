@@ -12,16 +12,15 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from activities.lookups import get_programme
 from activities.models import StudyProgramme
 from activities.roles import is_programme_admin
-from certificates import credential, tasks
+from certificates import credential, seal, tasks
 from certificates import workflow as certificate_workflow
-from certificates.forms import (
-    IssueForm,
-)
+from certificates.forms import CheckPdfForm, InMemoryUpToLimit, IssueForm
 from certificates.models import Diploma, DiplomaBatch
 from cil import ratelimit
 from cil.http import AuthenticatedHttpRequest
@@ -93,10 +92,57 @@ def verify(request: HttpRequest, verification: str) -> HttpResponse:
     if instance is None:
         raise Http404
     response = render(
-        request, "certificates/verify.html", {"diploma": instance, "c": instance.content}
+        request,
+        "certificates/verify.html",
+        {"diploma": instance, "c": instance.content, "check_form": CheckPdfForm()},
     )
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    # The code in the address must not leak to other sites; "no-referrer" would also make the
+    # browser send "Origin: null" with the check form's POST, which CSRF rightly refuses.
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@login_not_required
+@csrf_exempt  # only so that the upload handler is chosen before CSRF reads the body: see below
+@require_http_methods(["GET", "HEAD", "POST"])
+def check(request: HttpRequest) -> HttpResponse:
+    """Anyone checks a diploma PDF they were sent: read into memory, compared, never stored."""
+    if request.method == "POST":
+        request.upload_handlers = [InMemoryUpToLimit(request)]
+        return _checked(request)
+    return _check_page(request, CheckPdfForm())
+
+
+@ratelimit.per_minute(lambda: settings.CIL_VERIFY_CHECK_RATE_PER_MINUTE, scope="verify_check")
+@csrf_protect
+def _checked(request: HttpRequest) -> HttpResponse:
+    files = request.FILES  # reads the body: only then does the handler know the file's size
+    too_large = getattr(request, "cil_upload_too_large", False)
+    form = CheckPdfForm(request.POST, files, too_large=too_large)
+    finding = seal.check_pdf(form.cleaned_data["pdf"]) if form.is_valid() else None
+    return _check_page(request, form, finding, status=200 if finding else 400)
+
+
+def _check_page(
+    request: HttpRequest,
+    form: CheckPdfForm,
+    finding: seal.Finding | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    response = render(
+        request,
+        "certificates/check.html",
+        {
+            "form": form,
+            "finding": finding,
+            "verdict": finding.verdict.value if finding else "",
+            "institution": settings.CIL_INSTITUTION_NAME,
+        },
+        status=status,
+    )
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -146,6 +192,7 @@ def issue_diplomas(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
             "candidates": candidates,
             "form": form,
             "own_left_out": own_left_out,
+            "unsealed": not seal.is_configured(),
         },
     )
 

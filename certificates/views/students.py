@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from activities.lookups import get_programme
 from activities.models import StudyProgramme
+from certificates import seal
 from certificates import workflow as certificate_workflow
 from certificates.forms import (
     CareerCourseForm,
@@ -101,6 +102,7 @@ def _student_context(
         "issue_form": IssueForm(),
         "revoke_form": RevokeForm(),
         "diplomas": list(enrolment.diplomas.all()),
+        "unsealed": not seal.is_configured(),
         "history": audit.student_events(enrolment.student, programme_pk=enrolment.programme_id)[
             :50
         ],

@@ -57,8 +57,9 @@ def _csv_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
 
 
-# openpyxl's standard-library XML writer reads a carriage return back as a line feed; with lxml
-# (which pyld brings) it keeps it. Either way the cell is the neutralised value.
+# openpyxl keeps a carriage return in a cell when it writes with lxml and turns it into a line
+# feed with the standard library's XML writer (which one depends on what is installed): the
+# comparison reads both as a line feed. What matters is the neutralising apostrophe.
 IN_XLSX = {"'" + value.replace("\r", "\n") for value in DANGEROUS}
 
 

@@ -1,0 +1,205 @@
+"""The institution's seal on diplomas (PAdES, with pyHanko), and checking a PDF someone sends us.
+
+Signing. The seal certificate and its key come from a PKCS#12 file named in the settings
+(``CIL_SEAL_P12_FILE`` and its password), read once per process and kept only in memory: never
+in the database, never in a log. ``sign_pdf`` adds the signature to WeasyPrint's PDF as an
+incremental update, so the tagged PDF/UA document stays byte for byte what was rendered and
+the signature is appended after it. With a timestamp authority (``CIL_SEAL_TSA_URL``) the
+signature carries an RFC 3161 timestamp of the signature value: PAdES B-T; without one, B-B.
+Without a certificate, ``sign_pdf`` returns the PDF as it was and diplomas are unsigned.
+
+Checking. ``check_pdf`` says what a PDF is, for an employer who was sent one:
+
+- its SHA-256 is a diploma's (the stored, signed file): *genuine*, valid or revoked;
+- it is not, but it carries a signature made with our seal certificate, or the revision that
+  a signature covers is a diploma's file (an edited copy with an incremental update after our
+  signature; a changed byte inside the signed range): *altered*;
+- anything else: *not issued here*.
+
+The file is parsed only to find its signatures, and nothing in it is ever stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import enum
+import functools
+import hashlib
+import io
+import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from asn1crypto import x509
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers, timestamps
+
+from certificates.models import Diploma
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+SIGNATURE_FIELD = "Seal"
+
+
+class SealNotLoaded(Exception):
+    """The configured seal certificate could not be read (wrong path or password)."""
+
+
+@dataclass(frozen=True)
+class Seal:
+    signer: signers.SimpleSigner
+    fingerprint: str  # SHA-256 of the seal certificate (DER), to recognise our signatures
+
+
+def _password() -> bytes | None:
+    if settings.CIL_SEAL_P12_PASSWORD_FILE:
+        text = Path(settings.CIL_SEAL_P12_PASSWORD_FILE).read_text(encoding="utf-8")
+        return text.rstrip("\r\n").encode()
+    password: str = settings.CIL_SEAL_P12_PASSWORD
+    return password.encode() if password else None
+
+
+@functools.cache
+def current_seal() -> Seal | None:
+    """The configured seal, loaded on first use; None when no certificate is configured."""
+    path: str = settings.CIL_SEAL_P12_FILE
+    if not path:
+        return None
+    signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
+        path, passphrase=_password()
+    )
+    if signer is None:
+        # pyHanko logs its own reason; ours names neither the password nor the key.
+        raise SealNotLoaded(f"The seal certificate in {path} could not be read.")
+    return Seal(signer=signer, fingerprint=_fingerprint(signer.signing_cert))
+
+
+def _fingerprint(cert: x509.Certificate) -> str:
+    return hashlib.sha256(cert.dump()).hexdigest()
+
+
+@receiver(setting_changed)
+def _forget_seal(*, setting: str, **kwargs: Any) -> None:
+    """Tests configure another certificate with override_settings: load that one next time."""
+    if setting.startswith("CIL_SEAL_"):
+        current_seal.cache_clear()
+
+
+def is_configured() -> bool:
+    """Whether diplomas are sealed: administrators are told when they are not."""
+    return bool(settings.CIL_SEAL_P12_FILE)
+
+
+def signature_level() -> str:
+    """How ``sign_pdf`` signs with the current settings: a ``Diploma.Signature`` value."""
+    if current_seal() is None:
+        return Diploma.Signature.UNSIGNED
+    return Diploma.Signature.PADES_B_T if settings.CIL_SEAL_TSA_URL else Diploma.Signature.PADES_B_B
+
+
+def sign_pdf(pdf: bytes) -> bytes:
+    """The PDF with the institution's seal added as an incremental update (or as it was, when
+    no seal is configured). The rendered bytes are the signed file's first revision."""
+    seal = current_seal()
+    if seal is None:
+        return pdf
+    tsa_url: str = settings.CIL_SEAL_TSA_URL
+    timestamper = timestamps.HTTPTimeStamper(tsa_url, timeout=10) if tsa_url else None
+    metadata = signers.PdfSignatureMetadata(
+        field_name=SIGNATURE_FIELD,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        name=settings.CIL_INSTITUTION_NAME,
+        reason="Diploma issued by " + settings.CIL_INSTITUTION_NAME,
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    signing = signers.async_sign_pdf(writer, metadata, signer=seal.signer, timestamper=timestamper)
+    signed: io.BytesIO = _run_to_completion(signing)
+    return signed.getvalue()
+
+
+def _run_to_completion(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run pyHanko's coroutine from synchronous code: in this thread when it has no event loop
+    (a request, the task worker), else in a thread of its own (asyncio.run refuses to start a
+    loop inside a running one, as in an async caller or a Playwright test)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+# --- Checking a PDF someone sends ------------------------------------------------------------
+
+
+class Verdict(enum.Enum):
+    GENUINE = "genuine"
+    REVOKED = "revoked"
+    ALTERED = "altered"
+    NOT_ISSUED_HERE = "not_issued_here"
+
+
+@dataclass(frozen=True)
+class Finding:
+    verdict: Verdict
+    diploma: Diploma | None = None  # only for a genuine (valid or revoked) file
+
+
+def check_pdf(data: bytes) -> Finding:
+    """What ``data`` (a PDF's bytes) is: see the module's docstring."""
+    diploma = Diploma.objects.filter(sha256=hashlib.sha256(data).hexdigest()).first()
+    if diploma is not None:
+        return Finding(Verdict.GENUINE if diploma.is_valid else Verdict.REVOKED, diploma)
+    if _carries_our_seal(data):
+        return Finding(Verdict.ALTERED)
+    return Finding(Verdict.NOT_ISSUED_HERE)
+
+
+def _carries_our_seal(data: bytes) -> bool:
+    seal = _seal_or_none()
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = list(reader.embedded_signatures)
+    except Exception:
+        # A damaged or hostile PDF can make a parser fail in many ways; either way it is not
+        # a file we can recognise.
+        return False
+    for signature in signatures:
+        cert, byte_range = _signer_and_range(signature)
+        if cert is not None and seal is not None and _fingerprint(cert) == seal.fingerprint:
+            return True
+        # The revision this signature covers ends where its second byte range ends; if that
+        # revision is a diploma's file, something was added after our signature.
+        if len(byte_range) == 4:
+            end = int(byte_range[2]) + int(byte_range[3])
+            revision = hashlib.sha256(data[:end]).hexdigest()
+            if Diploma.objects.filter(sha256=revision).exists():
+                return True
+    return False
+
+
+def _signer_and_range(signature: Any) -> tuple[x509.Certificate | None, list[int]]:
+    """The signer's certificate and the byte range of a signature; nothing for one that cannot
+    be read (an unreadable signature is simply not ours)."""
+    try:
+        return signature.signer_cert, list(signature.byte_range)
+    except Exception:
+        return None, []
+
+
+def _seal_or_none() -> Seal | None:
+    """The seal for recognising signatures; a broken configuration must not break checking."""
+    try:
+        return current_seal()
+    except Exception:
+        logger.exception("The seal certificate could not be loaded.")
+        return None
