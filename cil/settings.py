@@ -13,7 +13,13 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from cil.identity import parse_local_login, parse_oidc_providers, provider_origins
+from cil.identity import (
+    parse_local_login,
+    parse_oidc_providers,
+    parse_saml_providers,
+    provider_origins,
+    read_sp_credentials,
+)
 
 # Lets the code write the type arguments mypy checks (forms.ModelForm[Session]) in class bases.
 django_stubs_ext.monkeypatch()
@@ -55,6 +61,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "allauth.usersessions",
     "axes",
     "crispy_forms",
@@ -182,7 +189,19 @@ SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         "OAUTH_PKCE_ENABLED": True,
         "APPS": [provider.allauth_app() for provider in CIL_OIDC_PROVIDERS],
-    }
+    },
+}
+# SAML 2.0 identity providers (SWAMID, eduGAIN) as JSON, the same way (cil/identity.py,
+# README.md). The portal's entity id towards each is its metadata address under SITE_URL.
+CIL_SAML_PROVIDERS = parse_saml_providers(
+    env.str("CIL_SAML_PROVIDERS", default=""), [p.id for p in CIL_OIDC_PROVIDERS]
+)
+# The portal's own key and certificate, to sign its requests (optional; PEM files).
+_saml_sp_key, _saml_sp_cert = read_sp_credentials(
+    env.str("CIL_SAML_SP_KEY_FILE", default=""), env.str("CIL_SAML_SP_CERT_FILE", default="")
+)
+SOCIALACCOUNT_PROVIDERS["saml"] = {
+    "APPS": [p.allauth_app(SITE_URL, _saml_sp_key, _saml_sp_cert) for p in CIL_SAML_PROVIDERS],
 }
 SOCIALACCOUNT_ADAPTER = "cil.adapters.SocialAccountAdapter"
 # An institutional login is keyed on the provider and its stable id (sub), never matched to an
@@ -196,7 +215,9 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
 # Who may still sign in with a password: all (as before), staff (students sign in through
 # their institution) or none.
-CIL_LOCAL_LOGIN = parse_local_login(env.str("CIL_LOCAL_LOGIN", default="all"), CIL_OIDC_PROVIDERS)
+CIL_LOCAL_LOGIN = parse_local_login(
+    env.str("CIL_LOCAL_LOGIN", default="all"), [*CIL_OIDC_PROVIDERS, *CIL_SAML_PROVIDERS]
+)
 
 # --- Lockout (django-axes) -----------------------------------------------------------------
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -348,7 +369,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [SELF],
         # The institutional sign-in buttons lead on to the identity providers (cil/identity.py).
-        "form-action": [SELF, *provider_origins(CIL_OIDC_PROVIDERS)],
+        "form-action": [SELF, *provider_origins([*CIL_OIDC_PROVIDERS, *CIL_SAML_PROVIDERS])],
         "frame-ancestors": [NONE],
     },
 }
