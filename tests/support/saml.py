@@ -234,6 +234,9 @@ def running_idp(entity_id: str = "https://idp.lu.example/idp/shibboleth") -> Ite
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             query = parse_qs(urlsplit(self.path).query)
+            if "SAMLRequest" not in query:  # the browser asking for a favicon
+                self.send_error(404)
+                return
             running = state["running"]
             request_id, acs_url = read_authn_request(query["SAMLRequest"][0])
             running.requests.append(request_id)
