@@ -32,7 +32,7 @@ from cil.identity import (
 )
 from cil.models import User
 from tests.factories import UserFactory
-from tests.support.saml import Person, TestIdP, make_keys, read_authn_request, use_saml_providers
+from tests.support.saml import Person, SigningIdP, make_keys, read_authn_request, use_saml_providers
 
 LU = "https://idp.lu.se/idp/shibboleth"
 # The portal's SAML addresses are under SITE_URL (the suite's default), not the Host header.
@@ -137,13 +137,13 @@ def test_the_portals_own_key_comes_in_pairs(tmp_path: Path) -> None:
 
 @dataclass
 class Portal:
-    idp: TestIdP
+    idp: SigningIdP
     audience: str
 
 
 @pytest.fixture
 def portal(settings) -> Iterator[Portal]:
-    idp = TestIdP(entity_id=LU, sso_url="https://idp.lu.se/idp/profile/SAML2/Redirect/SSO")
+    idp = SigningIdP(entity_id=LU, sso_url="https://idp.lu.se/idp/profile/SAML2/Redirect/SSO")
     provider = idp.config("lu", {"en": "Lund University", "nb": "Lunds universitet"})
     use_saml_providers(settings, settings.SITE_URL, provider)
     yield Portal(idp=idp, audience=provider.metadata_url(settings.SITE_URL))
@@ -275,7 +275,7 @@ def test_an_unsigned_response_is_refused(portal: Portal) -> None:
 
 @pytest.mark.django_db
 def test_a_response_signed_by_another_key_is_refused(portal: Portal) -> None:
-    impostor = TestIdP(entity_id=LU, sso_url=portal.idp.sso_url)
+    impostor = SigningIdP(entity_id=LU, sso_url=portal.idp.sso_url)
     client = Client()
     request_id = start(client)
     response = impostor.response(

@@ -105,7 +105,7 @@ def _instant(moment: datetime.datetime) -> str:
 
 
 @dataclass
-class TestIdP:
+class SigningIdP:
     """An identity provider: its entity id, address and keys; it writes signed responses."""
 
     entity_id: str
@@ -219,7 +219,7 @@ def use_saml_providers(settings: object, site_url: str, *providers: SAMLProvider
 
 @dataclass
 class RunningIdP:
-    idp: TestIdP
+    idp: SigningIdP
     audience: str = ""
     person: Person = field(default_factory=Person)
     requests: list[str] = field(default_factory=list)
@@ -265,7 +265,7 @@ def running_idp(entity_id: str = "https://idp.lu.example/idp/shibboleth") -> Ite
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    idp = TestIdP(entity_id=entity_id, sso_url=f"http://127.0.0.1:{server.server_port}/sso")
+    idp = SigningIdP(entity_id=entity_id, sso_url=f"http://127.0.0.1:{server.server_port}/sso")
     state["running"] = RunningIdP(idp=idp)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
     thread.start()
