@@ -27,11 +27,12 @@ from cil.identity import (
     SAML_SCOPED_AFFILIATION,
     affiliations,
     institutional_id,
+    parse_local_login,
     parse_saml_providers,
     read_sp_credentials,
 )
 from cil.models import User
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from tests.support.saml import Person, SigningIdP, make_keys, read_authn_request, use_saml_providers
 
 LU = "https://idp.lu.se/idp/shibboleth"
@@ -353,3 +354,18 @@ def test_the_sign_in_page_offers_the_saml_provider(portal: Portal) -> None:
     assert page.index("Sign in with Lund University") < page.index('name="password"')
     page = Client(headers={"accept-language": "nb"}).get("/accounts/login/").content.decode()
     assert "Logg inn med Lunds universitet" in page
+
+
+def test_a_saml_provider_is_an_institutional_sign_in_for_cil_local_login() -> None:
+    providers = parse_saml_providers(json.dumps([ENTRY]))
+    assert parse_local_login("none", providers) == "none"
+
+
+@pytest.mark.django_db
+def test_staff_mode_names_the_saml_institution_to_students(portal: Portal, settings) -> None:
+    settings.CIL_LOCAL_LOGIN = "staff"
+    student = UserFactory()
+    response = Client().post("/accounts/login/", {"login": student.email, "password": PASSWORD})
+    assert "Students sign in through their institution (Lund University)" in (
+        response.content.decode()
+    )
