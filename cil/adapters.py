@@ -298,7 +298,7 @@ def saml_reason(detail: str, errors: Any) -> str:
         # allauth refuses a response that answers no sign-in started in this browser (an
         # unsolicited one, or the ACS cookie is gone) without a SAML error.
         return "not_started"
-    if "audience" in text or "destination" in text or "recipient" in text or "issuer" in text:
+    if "audience" in text or "destination" in text or "recipient" in text:
         return "audience"
     if "expired" in text or "too early" in text or "notonorafter" in text or "timestamp" in text:
         return "expired"
