@@ -4,6 +4,7 @@ Every environment-dependent value is read here through django-environ with a typ
 so the same code runs in development, tests and production. A bad value fails at start.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,6 +21,11 @@ from cil.identity import (
     provider_origins,
     read_sp_credentials,
 )
+
+# openpyxl (the Excel exports) switches to lxml when it is installed, as it is for SAML; its
+# output then differs (a carriage return in a cell is kept as such rather than read back as a
+# line feed). Keep the exports as they were: openpyxl's own XML. Set before openpyxl loads.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 # Lets the code write the type arguments mypy checks (forms.ModelForm[Session]) in class bases.
 django_stubs_ext.monkeypatch()
