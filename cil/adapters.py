@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from activities.roles import has_staff_role
 from cil import lockout
+from cil.identity import SAML_EPPN, OIDCProvider, SAMLProvider, provider_name
 from cil.mfa import SECOND_FACTORS
 from cil.ratelimit import client_ip
 
@@ -173,7 +174,11 @@ def local_login_allowed(user: Any) -> bool:
 
 
 def local_login_refusal() -> str:
-    names = [provider.name(get_language()) for provider in settings.CIL_OIDC_PROVIDERS]
+    providers: list[OIDCProvider | SAMLProvider] = [
+        *settings.CIL_OIDC_PROVIDERS,
+        *settings.CIL_SAML_PROVIDERS,
+    ]
+    names = [provider.name(get_language()) for provider in providers]
     if settings.CIL_LOCAL_LOGIN == "staff":
         return _(
             "Students sign in through their institution (%(providers)s), not with a password. "
@@ -201,6 +206,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         Before that, a new login that central staff recorded a pending link for joins the
         account they named (``_claim_pending_link``).
         """
+        if is_saml(sociallogin.account.provider):
+            saml_checks(request, sociallogin)
         if sociallogin.is_existing:
             return
         if sociallogin.state.get("process") != "connect" and self._claim_pending_link(
@@ -224,17 +231,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         taken = User.objects.filter(same).exists() or EmailAddress.objects.filter(same).exists()
         if not taken:
             return
-        provider = next(
-            (p for p in settings.CIL_OIDC_PROVIDERS if p.id == sociallogin.account.provider), None
-        )
         raise ImmediateHttpResponse(
             render(
                 request,
                 "socialaccount/link_first.html",
                 {
-                    "provider_name": provider.name(get_language())
-                    if provider
-                    else sociallogin.account.provider,
+                    "provider_name": provider_name(sociallogin.account.provider, get_language()),
                     "local_login": settings.CIL_LOCAL_LOGIN,
                 },
                 status=409,
@@ -256,6 +258,24 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             sociallogin.connect(request, user)
         return True
 
+    def on_authentication_error(
+        self,
+        request: HttpRequest,
+        provider: Any,
+        error: Any = None,
+        exception: Any = None,
+        extra_context: Any = None,
+    ) -> None:
+        """A refused SAML response gets the portal's page, with the reason in words."""
+        super().on_authentication_error(request, provider, error, exception, extra_context)
+        if getattr(provider, "id", None) != "saml":
+            return
+        if error == "cancelled":
+            return
+        detail = str((extra_context or {}).get("saml_last_error_reason") or "")
+        errors = (extra_context or {}).get("saml_errors")
+        raise saml_refusal(request, saml_reason(detail, errors), provider.sub_id)
+
     def populate_user(self, request: HttpRequest, sociallogin: SocialLogin, data: Any) -> Any:
         """The new account's e-mail (lower case, as the portal keeps it), name and language."""
         user = super().populate_user(request, sociallogin, data)
@@ -263,13 +283,64 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             user.email = user.email.lower()
         claims = sociallogin.account.extra_data or {}
         claims = claims.get("userinfo") or claims.get("id_token") or claims
-        name = str(claims.get("name") or data.get("name") or "").strip()
+        name = "" if is_saml(sociallogin.account.provider) else str(claims.get("name") or "")
+        # SAML: displayName, else givenName and sn (cil/identity.py maps them).
+        name = (
+            name
+            or str(data.get("name") or "")
+            or " ".join(str(data.get(k) or "") for k in ("first_name", "last_name"))
+        ).strip()
         if name:
             user.full_name = name[:200]
         language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
         if language in dict(settings.LANGUAGES):
             user.language = language
         return user
+
+
+def is_saml(provider_id: str) -> bool:
+    return any(p.id == provider_id for p in settings.CIL_SAML_PROVIDERS)
+
+
+def saml_refusal(request: HttpRequest, reason: str, provider_id: str) -> ImmediateHttpResponse:
+    """The page for a SAML response the portal does not accept (templates/socialaccount/
+    saml_refused.html names the reason)."""
+    return ImmediateHttpResponse(
+        render(
+            request,
+            "socialaccount/saml_refused.html",
+            {"reason": reason, "provider_name": provider_name(provider_id, get_language())},
+            status=403,
+        )
+    )
+
+
+def saml_reason(detail: str, errors: Any) -> str:
+    """python3-saml's reason for refusing a response, as one of the page's reasons."""
+    text = detail.lower()
+    if not errors:
+        # allauth refuses a response that answers no sign-in started in this browser (an
+        # unsolicited one, or the ACS cookie is gone) without a SAML error.
+        return "not_started"
+    if "audience" in text or "destination" in text or "recipient" in text:
+        return "audience"
+    if "expired" in text or "too early" in text or "notonorafter" in text or "timestamp" in text:
+        return "expired"
+    if "not signed" in text or "no signature" in text:
+        return "unsigned"
+    return "invalid"
+
+
+def saml_checks(request: HttpRequest, sociallogin: SocialLogin) -> None:
+    """A SAML login is keyed on the eduPersonPrincipalName: without it allauth would fall back
+    to the NameID, often transient (a new account at every sign-in). The institution vouches
+    for the address it releases, as for OpenID Connect (docs/architecture.md)."""
+    data = sociallogin.account.extra_data or {}
+    eppn = data.get(SAML_EPPN) or []
+    if not eppn or sociallogin.account.uid != str(eppn[0]):
+        raise saml_refusal(request, "no_eppn", sociallogin.account.provider)
+    for address in sociallogin.email_addresses:
+        address.verified = True
 
 
 class MFAAdapter(DefaultMFAAdapter):

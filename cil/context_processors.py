@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from activities.roles import roles_of
@@ -14,9 +15,23 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     return {
         "institution_name": settings.CIL_INSTITUTION_NAME,
         "roles": roles_of(getattr(request, "user", None)),
-        # Institutional sign-in buttons (CIL_OIDC_PROVIDERS), named in the page's language.
+        # Institutional sign-in buttons (CIL_OIDC_PROVIDERS, then CIL_SAML_PROVIDERS), named in
+        # the page's language.
         "institutional_logins": [
-            {"id": p.id, "name": p.name(get_language())} for p in settings.CIL_OIDC_PROVIDERS
+            {
+                "id": p.id,
+                "name": p.name(get_language()),
+                "url": reverse("openid_connect_login", kwargs={"provider_id": p.id}),
+            }
+            for p in settings.CIL_OIDC_PROVIDERS
+        ]
+        + [
+            {
+                "id": p.id,
+                "name": p.name(get_language()),
+                "url": reverse("saml_login", kwargs={"organization_slug": p.id}),
+            }
+            for p in settings.CIL_SAML_PROVIDERS
         ],
         "local_login": settings.CIL_LOCAL_LOGIN,
     }

@@ -225,6 +225,14 @@ URL_RULES: dict[str, Rule] = {
     # not give. Linking and unlinking one's own logins needs a login.
     "openid_connect_login": PUBLIC,
     "openid_connect_callback": PUBLIC,
+    # SAML (cil/saml.py): starting a sign-in, the provider's answer (the assertion consumer
+    # service, in two steps), single logout and the portal's own metadata come before, or
+    # without, signing in.
+    "saml_login": PUBLIC,
+    "saml_acs": PUBLIC,
+    "saml_finish_acs": PUBLIC,
+    "saml_sls": PUBLIC,
+    "saml_metadata": PUBLIC,
     "socialaccount_login_cancelled": PUBLIC,
     "socialaccount_login_error": PUBLIC,
     "socialaccount_signup": PUBLIC,

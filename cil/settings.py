@@ -4,6 +4,7 @@ Every environment-dependent value is read here through django-environ with a typ
 so the same code runs in development, tests and production. A bad value fails at start.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +14,18 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from cil.identity import parse_local_login, parse_oidc_providers, provider_origins
+from cil.identity import (
+    parse_local_login,
+    parse_oidc_providers,
+    parse_saml_providers,
+    provider_origins,
+    read_sp_credentials,
+)
+
+# openpyxl (the Excel exports) switches to lxml when it is installed, as it is for SAML; its
+# output then differs (a carriage return in a cell is kept as such rather than read back as a
+# line feed). Keep the exports as they were: openpyxl's own XML. Set before openpyxl loads.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 # Lets the code write the type arguments mypy checks (forms.ModelForm[Session]) in class bases.
 django_stubs_ext.monkeypatch()
@@ -55,6 +67,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "allauth.usersessions",
     "axes",
     "crispy_forms",
@@ -182,7 +195,19 @@ SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         "OAUTH_PKCE_ENABLED": True,
         "APPS": [provider.allauth_app() for provider in CIL_OIDC_PROVIDERS],
-    }
+    },
+}
+# SAML 2.0 identity providers (SWAMID, eduGAIN) as JSON, the same way (cil/identity.py,
+# README.md). The portal's entity id towards each is its metadata address under SITE_URL.
+CIL_SAML_PROVIDERS = parse_saml_providers(
+    env.str("CIL_SAML_PROVIDERS", default=""), [p.id for p in CIL_OIDC_PROVIDERS]
+)
+# The portal's own key and certificate, to sign its requests (optional; PEM files).
+_saml_sp_key, _saml_sp_cert = read_sp_credentials(
+    env.str("CIL_SAML_SP_KEY_FILE", default=""), env.str("CIL_SAML_SP_CERT_FILE", default="")
+)
+SOCIALACCOUNT_PROVIDERS["saml"] = {
+    "APPS": [p.allauth_app(SITE_URL, _saml_sp_key, _saml_sp_cert) for p in CIL_SAML_PROVIDERS],
 }
 SOCIALACCOUNT_ADAPTER = "cil.adapters.SocialAccountAdapter"
 # An institutional login is keyed on the provider and its stable id (sub), never matched to an
@@ -196,7 +221,9 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
 # Who may still sign in with a password: all (as before), staff (students sign in through
 # their institution) or none.
-CIL_LOCAL_LOGIN = parse_local_login(env.str("CIL_LOCAL_LOGIN", default="all"), CIL_OIDC_PROVIDERS)
+CIL_LOCAL_LOGIN = parse_local_login(
+    env.str("CIL_LOCAL_LOGIN", default="all"), [*CIL_OIDC_PROVIDERS, *CIL_SAML_PROVIDERS]
+)
 # How long a link that central staff record for a person's institutional login waits for that
 # person's next sign-in (cil/institutional.py).
 CIL_PENDING_LINK_DAYS = env.int("CIL_PENDING_LINK_DAYS", default=14)
@@ -351,7 +378,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [SELF],
         # The institutional sign-in buttons lead on to the identity providers (cil/identity.py).
-        "form-action": [SELF, *provider_origins(CIL_OIDC_PROVIDERS)],
+        "form-action": [SELF, *provider_origins([*CIL_OIDC_PROVIDERS, *CIL_SAML_PROVIDERS])],
         "frame-ancestors": [NONE],
     },
 }

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from cil import lockout, people, views
+from cil import lockout, people, saml, views
 
 # The admin's own login form would skip the second factor: send everyone through allauth's.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth's documented way
@@ -57,6 +57,20 @@ urlpatterns = [
                     name="socialaccount_signup",
                 ),
                 path("", social_views.connections, name="socialaccount_connections"),
+            ]
+        ),
+    ),
+    # SAML: allauth's views under SITE_URL, and the portal's page for a refused response
+    # (cil/saml.py). build_provider_urlpatterns below lists allauth's own, which these shadow.
+    path(
+        "accounts/saml/<str:organization_slug>/",
+        include(
+            [
+                path("acs/", saml.acs, name="saml_acs"),
+                path("acs/finish/", saml.finish_acs, name="saml_finish_acs"),
+                path("sls/", saml.sls, name="saml_sls"),
+                path("metadata/", saml.metadata, name="saml_metadata"),
+                path("login/", saml.login, name="saml_login"),
             ]
         ),
     ),

@@ -236,6 +236,14 @@ EXPECTED: dict[str, Expect] = {
     # Institutional sign-in: the sample provider id names no configured provider (404).
     "openid_connect_login": Expect.of(MISSING),
     "openid_connect_callback": Expect.of(MISSING),
+    # SAML: the sample organisation names no configured provider (404). The assertion consumer
+    # service keeps whatever was sent for its second step and goes on to it, where the provider
+    # is looked up.
+    "saml_login": Expect.of(MISSING),
+    "saml_acs": Expect.of(REDIRECT),
+    "saml_finish_acs": Expect.of(MISSING),
+    "saml_sls": Expect.of(MISSING),
+    "saml_metadata": Expect.of(MISSING),
     "socialaccount_login_cancelled": PUBLIC_PAGE,
     "socialaccount_login_error": Expect.of("HTTP 401"),  # allauth's "sign-in failed" page
     "socialaccount_signup": Expect.of(LOGIN),  # no institutional login under way: sign in
@@ -417,6 +425,11 @@ POST_EXPECTED: dict[str, Expect] = {
     "account_unlock": FORM_ANYONE,  # an unknown token: "expired or already used" (400)
     "openid_connect_login": Expect.of(REFUSED),  # no such provider: 404
     "openid_connect_callback": Expect.of(REFUSED),
+    "saml_login": Expect.of(REFUSED),  # no such provider: 404
+    "saml_acs": FORM_ANYONE,  # on to the second step (a redirect), as an identity provider posts
+    "saml_finish_acs": SHOWS_ANYONE,  # the second step is a GET
+    "saml_sls": Expect.of(REFUSED),
+    "saml_metadata": Expect.of(REFUSED),
     "socialaccount_login_cancelled": SHOWS_ANYONE,
     "socialaccount_login_error": SHOWS_ANYONE,
     "socialaccount_signup": Expect.of(LOGIN),  # no login under way: sent to sign in
@@ -550,6 +563,7 @@ SAMPLE_KWARGS = {
     "uidb36": "0",
     "token": "no-such-token",
     "provider_id": "no-such-provider",
+    "organization_slug": "no-such-provider",
     "pk": "999999",
     "login": "999999",  # no institutional login of that number
 }

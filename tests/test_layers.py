@@ -40,6 +40,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "cil.apps",
             "cil.wsgi",
             "cil.adapters",
+            "cil.saml",
             "cil.mfa",
             "demo",
             "bench",

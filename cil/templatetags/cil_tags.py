@@ -4,7 +4,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import template
-from django.conf import settings
 from django.utils import formats
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -60,7 +59,4 @@ def institutional_id(account: Any) -> str:
 @register.filter
 def provider_name(account: Any) -> str:
     """The identity provider of a linked login, named in the page's language."""
-    for provider in settings.CIL_OIDC_PROVIDERS:
-        if provider.id == account.provider:
-            return provider.name(get_language())
-    return str(account.provider)
+    return identity.provider_name(str(account.provider), get_language())

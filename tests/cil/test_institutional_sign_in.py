@@ -15,8 +15,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from cil.identity import (
+    FEIDE_AFFILIATION_CLAIM,
     FEIDE_EPPN_CLAIM,
     OIDCProvider,
+    affiliations,
     parse_local_login,
     parse_oidc_providers,
     provider_origins,
@@ -238,3 +240,34 @@ def test_staff_without_an_authenticator_must_set_one_up(feide) -> None:
     # The institutional id is kept with the login at every sign-in.
     account = SocialAccount.objects.get(provider="feide", uid=STAFF_SUB)
     assert account.extra_data["userinfo"][FEIDE_EPPN_CLAIM] == "olaadm@oslomet.no"
+
+
+def test_affiliations_of_an_openid_login_come_from_the_providers_claim(settings) -> None:
+    """cil.identity.affiliations: Feide's eduPersonAffiliation claim unless the provider names
+    another (``affiliation_claim``); unscoped and lower case."""
+    feide, other = parse_oidc_providers(
+        json.dumps(
+            [
+                FEIDE,
+                {
+                    "id": "uni-2",
+                    "issuer": "https://idp.uni2.example",
+                    "client_id": "c",
+                    "affiliation_claim": "affiliation",
+                },
+            ]
+        ),
+        {},
+    )
+    assert feide.affiliation_claim == FEIDE_AFFILIATION_CLAIM
+    settings.CIL_OIDC_PROVIDERS = [feide, other]
+    settings.CIL_SAML_PROVIDERS = []
+    at_feide = SocialAccount(
+        provider="feide",
+        uid="s",
+        extra_data={"userinfo": {FEIDE_AFFILIATION_CLAIM: ["Student", "member"]}},
+    )
+    assert affiliations(at_feide) == frozenset({"student", "member"})
+    at_other = SocialAccount(provider="uni-2", uid="s", extra_data={"affiliation": "employee"})
+    assert affiliations(at_other) == frozenset({"employee"})
+    assert affiliations(SocialAccount(provider="feide", uid="s", extra_data={})) == frozenset()
