@@ -65,6 +65,9 @@ def events_for(target: models.Model) -> models.QuerySet[AuditEvent]:
 # What each recorded action means, in words for the people who read the trail.
 ACTION_LABELS = {
     "account.email_change_undone": _("change of the primary e-mail address undone"),
+    "account.graduation_address": _("address after graduation chosen"),
+    "account.signin_link_sent": _("sign-in link e-mailed to the address after graduation"),
+    "account.signin_link_used": _("signed in with a link e-mailed to the address after graduation"),
     "activity.archived": _("activity archived"),
     "activity.changed": _("activity changed"),
     "activity.created": _("activity added to the catalogue"),

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from cil import lockout, views
+from cil import graduation, lockout, signin_link, views
 
 # The admin's own login form would skip the second factor: send everyone through allauth's.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth's documented way
@@ -18,6 +18,13 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/email/undo/<str:key>/", views.undo_email_change, name="account_email_undo"),
     path("accounts/unlock/<str:token>/", lockout.unlock, name="account_unlock"),
+    path(
+        "accounts/after-graduation/",
+        graduation.graduation_address_view,
+        name="account_graduation_address",
+    ),
+    path("accounts/link/", signin_link.request_link, name="account_link_request"),
+    path("accounts/link/<str:token>/", signin_link.signin, name="account_link_signin"),
     # allauth's pages, listed one by one: allauth.urls would add unnamed redirects from the
     # social login addresses of old allauth versions, which the portal never had.
     path("accounts/", include("allauth.account.urls")),
