@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -107,8 +107,14 @@ def set_graduation_address(*, request: AuthenticatedHttpRequest, email: str) -> 
     return address
 
 
+def _changes(request: HttpRequest) -> bool:
+    # Reading the page (GET, and HEAD as link checkers send it) needs no fresh password;
+    # changing the address does. allauth's allow_get lets GET through but not HEAD.
+    return request.method == "POST"
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
-@reauthentication_required(allow_get=True, app="allauth.account")  # type: ignore[untyped-decorator]  # allauth is untyped
+@reauthentication_required(enabled=_changes, app="allauth.account")  # type: ignore[untyped-decorator]  # allauth is untyped
 def graduation_address_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose the address for after graduation, or send its confirmation link again."""
     current = graduation_address(request.user)

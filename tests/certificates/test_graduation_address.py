@@ -11,12 +11,26 @@ from certificates import tasks, workflow
 from certificates.models import Diploma, DiplomaBatch
 from cil.models import GraduationAddress
 from tests.conftest import Personas
-from tests.factories import ActivityFactory, EnrolmentFactory, EntryFactory, give_graduation_address
+from tests.factories import (
+    PASSWORD,
+    ActivityFactory,
+    EnrolmentFactory,
+    EntryFactory,
+    give_graduation_address,
+)
 from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
 WAITS = "confirmed a private e-mail address for after graduation"
+
+
+def just_signed_in(user):
+    """A client whose sign-in is recent: choosing the address asks for the password again
+    otherwise (re-authentication), as allauth's own address page does."""
+    client = client_for(user)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    return client
 
 
 def ready(personas: Personas, **kwargs):
@@ -94,7 +108,7 @@ def test_a_ceremony_records_the_missing_address_as_the_reason(personas: Personas
 def test_the_student_chooses_the_address_and_confirms_it_with_the_mailed_link(
     personas: Personas, committed, mailoutbox
 ) -> None:
-    client = client_for(personas.student_a)
+    client = just_signed_in(personas.student_a)
     url = reverse("account_graduation_address")
     with committed():
         response = client.post(url, {"email": "Ada.Private@Example.org"})
@@ -110,9 +124,20 @@ def test_the_student_chooses_the_address_and_confirms_it_with_the_mailed_link(
 
 
 def test_an_address_of_another_account_cannot_be_chosen(personas: Personas) -> None:
-    response = client_for(personas.student_a).post(
+    response = just_signed_in(personas.student_a).post(
         reverse("account_graduation_address"), {"email": personas.student_b.email}
     )
     assert response.status_code == 200
     assert "belongs to another account" in response.content.decode()
+    assert not GraduationAddress.objects.filter(user=personas.student_a).exists()
+
+
+def test_choosing_the_address_asks_for_the_password_again_after_a_while(
+    personas: Personas,
+) -> None:
+    response = client_for(personas.student_a).post(
+        reverse("account_graduation_address"), {"email": "ada@private.example"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
     assert not GraduationAddress.objects.filter(user=personas.student_a).exists()
