@@ -141,3 +141,19 @@ def test_choosing_the_address_asks_for_the_password_again_after_a_while(
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))
     assert not GraduationAddress.objects.filter(user=personas.student_a).exists()
+
+
+def test_an_account_without_a_password_chooses_the_address_without_confirming_a_password(
+    personas: Personas,
+) -> None:
+    """Students who sign in only with Feide have nothing to re-authenticate with: long after
+    signing in, they are not sent to a password form they cannot fill."""
+    student = personas.student_a
+    student.set_unusable_password()
+    student.save(update_fields=["password"])
+    client = client_for(student)  # signed in long ago, as far as the session says
+    response = client.post(reverse("account_graduation_address"), {"email": "ada@private.example"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_graduation_address")
+    address = GraduationAddress.objects.get(user=student).email_address
+    assert address.email == "ada@private.example"
