@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from certificates.models import Diploma, FinalReport, Session, SessionSignup
 from certificates.workflow.sessions import places_closed
+from certificates.workflow.stages import private_address_missing
 from portfolio.models import Enrolment, Entry
 from portfolio.selectors import StudentProgress
 
@@ -214,6 +215,19 @@ def _diploma_step(enrolment: Enrolment) -> NextStep:
         return _step(
             _("Complete the CIL career course."),
             _("Waiting for the student's CIL career course: record it when it is completed."),
+        )
+    if private_address_missing(enrolment):
+        return _step(
+            _(
+                "Add a private e-mail address for after graduation under Account, and confirm "
+                "it with the link we send to it: your diploma is issued only then. Your "
+                "institutional login closes soon after graduation; with that address you can "
+                "still sign in and download your diploma."
+            ),
+            _(
+                "Waiting for the student to confirm a private e-mail address for after "
+                "graduation; then issue the diploma."
+            ),
         )
     return _step(
         _("Everything is done: the certificate administrator will issue your diploma."),

@@ -34,15 +34,17 @@ def _plain_text(name: str, context: dict[str, Any]) -> str:
     return str(compiled.render(Context(context, autoescape=False)))
 
 
-def notify(*, user: User, template: str, context: dict[str, Any]) -> None:
-    """Mail ``user`` the message in ``templates/<template>_subject.txt`` and ``_body.txt``."""
+def notify(*, user: User, template: str, context: dict[str, Any], to: str = "") -> None:
+    """Mail ``user`` the message in ``templates/<template>_subject.txt`` and ``_body.txt``,
+    at their account's address or at ``to`` (another address of theirs)."""
     with translation.override(user.language or settings.LANGUAGE_CODE):
         context = {"user": user, "site_url": settings.SITE_URL, **context}
         subject = _plain_text(f"{template}_subject.txt", context).strip()
         body = _plain_text(f"{template}_body.txt", context)
     subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{' '.join(subject.split())}"
+    recipient = to or user.email
     transaction.on_commit(
-        lambda: send_mail_task.enqueue(recipient=user.email, subject=subject, body=body)
+        lambda: send_mail_task.enqueue(recipient=recipient, subject=subject, body=body)
     )
 
 

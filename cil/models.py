@@ -187,3 +187,29 @@ class PendingInstitutionalLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.institutional_id}"
+
+
+class GraduationAddress(models.Model):
+    """Which of a person's e-mail addresses is theirs for after graduation.
+
+    An institutional login lapses soon after graduation, just when the diploma is wanted. The
+    person's private address (an allauth ``EmailAddress`` of the account, verified by allauth's
+    confirmation link) is where a one-time sign-in link is sent from then on (cil/signin_link.py),
+    and a diploma is issued only once it is confirmed (CIL_DIPLOMA_REQUIRES_PRIVATE_EMAIL).
+    Removing the address removes this record with it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="graduation_address"
+    )
+    email_address = models.OneToOneField(
+        "account.EmailAddress", on_delete=models.CASCADE, related_name="+"
+    )
+    chosen_at = models.DateTimeField(_("chosen"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("address after graduation")
+        verbose_name_plural = _("addresses after graduation")
+
+    def __str__(self) -> str:
+        return str(self.email_address.email)

@@ -245,6 +245,12 @@ URL_RULES: dict[str, Rule] = {
     "person_sign_in_unlink": CENTRAL_STAFF,
     # The link mailed to the owner of an account locked by failed sign-ins (cil/lockout.py).
     "account_unlock": PUBLIC,
+    # After graduation (cil/graduation.py, cil/signin_link.py): choosing the private address
+    # needs a login; asking for a sign-in link and opening it come before signing in (the
+    # signed token in the URL is the permission).
+    "account_graduation_address": SIGNED_IN,  # the signed-in user's own address only
+    "account_link_request": PUBLIC,  # rate limited; the same answer for any address
+    "account_link_signin": PUBLIC,
     # The Django admin's own login page; the rest of the site is the namespace rule below.
     "admin:login": PUBLIC,
     # The benchmark's floor page, served only by bench.settings (bench/urls.py).

@@ -55,6 +55,25 @@ def client_ip(request: HttpRequest) -> str | None:
 _R = TypeVar("_R", bound=HttpResponseBase)
 
 
+def count(scope: str, key: str, window_seconds: int = 60) -> int:
+    """Count one more request for ``key`` in the present fixed window; the count so far."""
+    window = int(_now() // window_seconds)
+    cache_key = f"rl:{scope}:{key}:{window}"
+    timeout = window_seconds + 30
+    cache.add(cache_key, 0, timeout=timeout)
+    try:
+        return int(cache.incr(cache_key))
+    except ValueError:  # evicted between add and incr: start again, still atomically
+        return 1 if cache.add(cache_key, 1, timeout=timeout) else int(cache.incr(cache_key))
+
+
+def too_many(request: HttpRequest) -> HttpResponse:
+    """The answer over a per-minute limit: 429, and when to try again."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = str(60 - int(_now()) % 60)
+    return response
+
+
 def per_minute(
     limit: Callable[[], int], scope: str
 ) -> Callable[[Callable[..., _R]], Callable[..., _R | HttpResponse]]:
@@ -63,18 +82,8 @@ def per_minute(
     def decorator(view: Callable[..., _R]) -> Callable[..., _R | HttpResponse]:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> _R | HttpResponse:
-            now = _now()
-            window = int(now // 60)
-            key = f"rl:{scope}:{client_ip(request) or 'unknown'}:{window}"
-            cache.add(key, 0, timeout=90)
-            try:
-                count = cache.incr(key)
-            except ValueError:  # evicted between add and incr: start again, still atomically
-                count = 1 if cache.add(key, 1, timeout=90) else cache.incr(key)
-            if count > limit():
-                response = render(request, "429.html", status=429)
-                response["Retry-After"] = str(60 - int(now) % 60)
-                return response
+            if count(scope, client_ip(request) or "unknown") > limit():
+                return too_many(request)
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -228,6 +228,18 @@ CIL_LOCAL_LOGIN = parse_local_login(
 # person's next sign-in (cil/institutional.py).
 CIL_PENDING_LINK_DAYS = env.int("CIL_PENDING_LINK_DAYS", default=14)
 
+# --- After graduation -----------------------------------------------------------------------
+# The institutional login lapses soon after graduation. A student records a private address for
+# after graduation (cil/graduation.py), confirmed by allauth's link; a diploma is issued only
+# once it is confirmed (turn this off where accounts outlive graduation). With that address the
+# graduate asks for a one-time sign-in link from the sign-in page (cil/signin_link.py), valid for
+# CIL_SIGNIN_LINK_MINUTES; links are mailed at most CIL_SIGNIN_LINK_PER_ADDRESS_PER_HOUR times
+# an hour to one address, and a client may ask CIL_SIGNIN_LINK_RATE_PER_MINUTE times a minute.
+CIL_DIPLOMA_REQUIRES_PRIVATE_EMAIL = env.bool("CIL_DIPLOMA_REQUIRES_PRIVATE_EMAIL", default=True)
+CIL_SIGNIN_LINK_MINUTES = env.int("CIL_SIGNIN_LINK_MINUTES", default=30)
+CIL_SIGNIN_LINK_PER_ADDRESS_PER_HOUR = env.int("CIL_SIGNIN_LINK_PER_ADDRESS_PER_HOUR", default=3)
+CIL_SIGNIN_LINK_RATE_PER_MINUTE = env.int("CIL_SIGNIN_LINK_RATE_PER_MINUTE", default=5)
+
 # --- Lockout (django-axes) -----------------------------------------------------------------
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from cil import lockout, people, saml, views
+from cil import graduation, lockout, people, saml, signin_link, views
 
 # The admin's own login form would skip the second factor: send everyone through allauth's.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth's documented way
@@ -32,6 +32,13 @@ urlpatterns = [
         people.person_sign_in_unlink,
         name="person_sign_in_unlink",
     ),
+    path(
+        "accounts/after-graduation/",
+        graduation.graduation_address_view,
+        name="account_graduation_address",
+    ),
+    path("accounts/link/", signin_link.request_link, name="account_link_request"),
+    path("accounts/link/<str:token>/", signin_link.signin, name="account_link_signin"),
     # allauth's pages, listed one by one: allauth.urls would add unnamed redirects from the
     # social login addresses of old allauth versions, which the portal never had.
     path("accounts/", include("allauth.account.urls")),

@@ -1,6 +1,7 @@
 """Demo students at every stage of the certificate, so each page of the workflow has someone
 to show: final approval asked for, a report waiting for review, a presentation next, a diploma
-issued, and a diploma revoked.
+issued, and a diploma revoked. Those who got a diploma have confirmed a private address for
+after graduation; Farah, whose diploma is next, has not yet (the pages say it waits for it).
 
 The facts of the past (approved activities, a written report) are written straight to the
 database; every later step goes through the workflow functions, as a real administrator's or
@@ -13,12 +14,13 @@ from __future__ import annotations
 import datetime
 from typing import cast
 
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from activities.models import Activity, StudyProgramme
 from certificates import workflow
 from certificates.models import FinalReport, Session
-from cil.models import User
+from cil.models import GraduationAddress, User
 from portfolio.models import Enrolment, Entry, Reflection
 
 NURSING_ACTIVITIES = [
@@ -103,6 +105,15 @@ def _write_report(enrolment: Enrolment) -> FinalReport:
     )
 
 
+def _confirm_graduation_address(student: User) -> None:
+    """A private address for after graduation, as if the student had opened its link."""
+    local = student.email.partition("@")[0]
+    address, _created = EmailAddress.objects.get_or_create(
+        user=student, email=f"{local}@private.example", defaults={"verified": True}
+    )
+    GraduationAddress.objects.get_or_create(user=student, defaults={"email_address": address})
+
+
 def _reach(enrolment: Enrolment, goal: str) -> None:
     programme, student = enrolment.programme, enrolment.student
     admin, reviewer = _admin_of(programme), _reviewer_of(programme)
@@ -127,6 +138,7 @@ def _reach(enrolment: Enrolment, goal: str) -> None:
             enrolment=enrolment, by=admin, action="record_presentation",
             presented_on=datetime.date(2026, 6, 5), form="ceremony", comment="Spring ceremony",
         )  # fmt: skip
+    _confirm_graduation_address(student)  # the diploma waits for it
     workflow.advance(enrolment=enrolment, by=admin, action="issue_diploma", language="both")
     if goal == "revoked":
         workflow.advance(

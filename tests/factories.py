@@ -27,7 +27,7 @@ from activities.models import (
     StudyProgramme,
 )
 from certificates.models import Diploma
-from cil.models import User
+from cil.models import GraduationAddress, User
 from portfolio.models import Enrolment, Entry, Evidence
 
 PASSWORD = "correct-horse-battery-staple"
@@ -40,6 +40,18 @@ def give_second_factor(user: User, secret: str = TOTP_SECRET) -> None:
     """An authenticator app for ``user``, as if they had set one up (unless they have one)."""
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, secret)
+
+
+def give_graduation_address(user: User, email: str = "", *, verified: bool = True) -> EmailAddress:
+    """A private address for after graduation, confirmed unless ``verified`` is False (unless
+    the student has one): the diploma waits for it (CIL_DIPLOMA_REQUIRES_PRIVATE_EMAIL)."""
+    existing = GraduationAddress.objects.filter(user=user).select_related("email_address").first()
+    if existing is not None:
+        return existing.email_address
+    email = email or f"{user.email.partition('@')[0]}@private.example"
+    address = EmailAddress.objects.create(user=user, email=email, verified=verified)
+    GraduationAddress.objects.create(user=user, email_address=address)
+    return address
 
 
 _M = TypeVar("_M", bound=models.Model)
@@ -153,6 +165,7 @@ class ProposalFactory(ModelFactory[ActivityProposal]):
 class EnrolmentFactory(ModelFactory[Enrolment]):
     class Meta:
         model = Enrolment
+        skip_postgeneration_save = True
 
     student = factory.SubFactory(UserFactory)
     programme = factory.SubFactory(ProgrammeFactory)
@@ -160,6 +173,15 @@ class EnrolmentFactory(ModelFactory[Enrolment]):
     expected_term = Enrolment.Term.SPRING
     expected_year = 2028
     terms_accepted_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def graduation_address(
+        obj: Enrolment, create: bool, extracted: bool | None, **kwargs: object
+    ) -> None:
+        """Students on the way to a diploma have confirmed their private address for after
+        graduation, unless ``graduation_address=False``."""
+        if create and extracted is not False:
+            give_graduation_address(obj.student)
 
 
 class EntryFactory(ModelFactory[Entry]):

@@ -233,6 +233,11 @@ EXPECTED: dict[str, Expect] = {
     "person_sign_in_unlink": Expect.of(DENIED, anonymous=LOGIN, central=MISSING, superuser=MISSING),
     # The mailed unlock link; an unknown token says "expired or already used".
     "account_unlock": Expect.of(BAD_REQUEST),
+    # After graduation: the signed-in user's own address; asking for a sign-in link is open to
+    # all, and an unknown link token says "expired or already used".
+    "account_graduation_address": SIGNED_IN_PAGE,
+    "account_link_request": PUBLIC_PAGE,
+    "account_link_signin": Expect.of(BAD_REQUEST),
     # Institutional sign-in: the sample provider id names no configured provider (404).
     "openid_connect_login": Expect.of(MISSING),
     "openid_connect_callback": Expect.of(MISSING),
@@ -423,6 +428,9 @@ POST_EXPECTED: dict[str, Expect] = {
     "person_sign_in_link": Expect.of(REFUSED, anonymous=LOGIN, central=ALLOWED, superuser=ALLOWED),
     "person_sign_in_unlink": Expect.of(REFUSED, anonymous=LOGIN),
     "account_unlock": FORM_ANYONE,  # an unknown token: "expired or already used" (400)
+    "account_graduation_address": FORM_SIGNED_IN,
+    "account_link_request": FORM_ANYONE,  # the same answer whether or not the address is known
+    "account_link_signin": FORM_ANYONE,  # an unknown token: "expired or already used" (400)
     "openid_connect_login": Expect.of(REFUSED),  # no such provider: 404
     "openid_connect_callback": Expect.of(REFUSED),
     "saml_login": Expect.of(REFUSED),  # no such provider: 404

@@ -27,7 +27,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # processor, the core app's AppConfig (whose ready() registers that check; Django loads it
     # by name from INSTALLED_APPS and nothing imports it), the WSGI entry point, the accounts'
     # adapter and the second-factor middleware (named in the settings; they ask about roles),
-    # the demo and scale data, and the benchmark.
+    # the sign-in link for after graduation (refused to staff: it asks about roles), the demo
+    # and scale data, and the benchmark.
     (
         "project",
         (
@@ -42,6 +43,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "cil.adapters",
             "cil.saml",
             "cil.mfa",
+            "cil.signin_link",
             "demo",
             "bench",
         ),

@@ -159,13 +159,14 @@ def issue_diplomas(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
         .select_related("student", "programme")
         .order_by("student__full_name")
     )
-    candidates = [
-        e
-        for e in ready
-        if certificate_workflow.moves_for(e, request.user).allows(
-            certificate_workflow.StageAction.ISSUE_DIPLOMA
-        )
-    ]
+    candidates, waiting = [], []
+    for e in ready:
+        moves = certificate_workflow.moves_for(e, request.user)
+        if moves.allows(certificate_workflow.StageAction.ISSUE_DIPLOMA):
+            candidates.append(e)
+        elif certificate_workflow.StageAction.ISSUE_DIPLOMA in moves:
+            # Theirs to issue, but the move's condition says why not yet: list them with it.
+            waiting.append((e, certificate_workflow.ready_for_diploma(e)))
     # Nobody issues their own diploma: say so rather than leave them wondering where it is.
     own_left_out = any(certificate_workflow.is_own(e, request.user) for e in ready)
     form = IssueForm(request.POST or None)
@@ -190,6 +191,7 @@ def issue_diplomas(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
         {
             "programme": programme,
             "candidates": candidates,
+            "waiting": waiting,
             "form": form,
             "own_left_out": own_left_out,
             "unsealed": not seal.is_configured(),

@@ -22,6 +22,7 @@ import datetime
 from enum import StrEnum
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -33,6 +34,7 @@ from certificates import diploma, status_list
 from certificates.models import Diploma
 from cil import audit
 from cil import workflow as cil_workflow
+from cil.graduation import confirmed_graduation_email
 from cil.mail import notify
 from cil.models import User
 from cil.workflow import Machine, Move, Moves, Step, WorkflowError, make_move
@@ -87,7 +89,18 @@ def _presentation_wanted(enrolment: Enrolment) -> str | None:
     return None
 
 
+def private_address_missing(enrolment: Enrolment) -> bool:
+    """Whether the diploma waits for the student's confirmed address for after graduation
+    (cil/graduation.py): their institutional login lapses soon after, and the address is how
+    they sign in from then on (CIL_DIPLOMA_REQUIRES_PRIVATE_EMAIL)."""
+    return bool(settings.CIL_DIPLOMA_REQUIRES_PRIVATE_EMAIL) and not confirmed_graduation_email(
+        enrolment.student
+    )
+
+
 def ready_for_diploma(enrolment: Enrolment) -> str | None:
+    """Why the diploma cannot be issued now, or None when it can: the move's condition, which
+    the student page, the ceremony list and the ceremony's record of failures all show."""
     rules = enrolment.ruleset()
     missing = []
     if rules.presentation_required and not enrolment.presented_on:
@@ -98,6 +111,12 @@ def ready_for_diploma(enrolment: Enrolment) -> str | None:
         return _("The diploma can be issued when this is recorded: %(missing)s.") % {
             "missing": ", ".join(missing)
         }
+    if private_address_missing(enrolment):
+        return _(
+            "The diploma can be issued when the student has confirmed a private e-mail address "
+            "for after graduation (under Account). Their institutional login closes soon after "
+            "graduation; with that address they can still sign in and download the diploma."
+        )
     return None
 
 

@@ -5,8 +5,10 @@ demo rule sets: at home and abroad with the career course and a presentation at 
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import FilePayload, expect
 from pypdf import PdfReader
@@ -14,7 +16,7 @@ from pypdf import PdfReader
 from certificates.models import Session
 from tests.conftest import Personas
 from tests.e2e.conftest import Visit, sign_in_as
-from tests.factories import ActivityFactory, tiny_pdf
+from tests.factories import PASSWORD, ActivityFactory, tiny_pdf
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -53,6 +55,30 @@ def document_activity(visit: Visit, enrolment_id: int, title: str, where: str) -
     visit.check()
     page.get_by_role("button", name="Submit for approval").click()
     visit.check()
+
+
+def confirm_private_address(visit: Visit, email: str) -> None:
+    """The student gives a private address for after graduation (the diploma waits for it) and
+    confirms it with the link mailed to it. Changing it asks for the password again first."""
+    page = visit.page
+    visit.goto("/accounts/after-graduation/")
+    page.get_by_label("Private e-mail address").fill(email)
+    page.get_by_role("button", name="Save and send the confirmation link").click()
+    visit.check()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm Access")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm", exact=True).click()
+    visit.check()
+    expect(page.get_by_role("main")).to_contain_text(email)
+    message = next(m for m in reversed(mail.outbox) if m.to == [email])
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", str(message.body))
+    assert link, message.body
+    page.goto(link.group(0))
+    visit.check()
+    page.get_by_role("main").get_by_role("button", name="Confirm").click()
+    visit.check()
+    visit.goto("/accounts/after-graduation/")
+    expect(page.get_by_role("main")).to_contain_text(f"{email} \N{EN DASH} confirmed")
 
 
 @pytest.mark.parametrize("rule_set", ["home_and_abroad", "abroad_optional"])
@@ -164,7 +190,10 @@ def test_from_sign_up_to_verification(visit: Visit, personas: Personas, rule_set
         page.get_by_role("button", name="Record the presentation").click()
         visit.check()
 
-    # The diploma.
+    # The student confirms a private address for after graduation; then the diploma.
+    as_user(visit, student)
+    confirm_private_address(visit, "ada.private@example.org")
+    as_user(visit, admin)
     visit.goto(f"/manage/{code}/students/{enrolment.pk}/")
     page.get_by_label("Language of the diploma").select_option("en")
     page.get_by_role("button", name="Issue the diploma").click()
