@@ -15,6 +15,7 @@ from django.test import override_settings
 from pytest_django import Settings
 
 from activities.models import ProgrammeRole, StudyProgramme
+from cil import privacy
 from cil.models import User
 from tests.factories import ProgrammeFactory, ProgrammeRoleFactory, UserFactory
 
@@ -54,6 +55,15 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_remembered_privacy_notice() -> Iterator[None]:
+    """Each process remembers the current privacy notice's version for a while; a test's
+    notice is rolled back with the test, so no test may inherit another's."""
+    privacy.forget_current_version()
+    yield
+    privacy.forget_current_version()
 
 
 @pytest.fixture(autouse=True)
