@@ -48,7 +48,7 @@ def current_version() -> int | None:
     remembered = _remembered
     if remembered is not None and remembered[1] > now:
         return remembered[0]
-    version = PrivacyNotice.objects.aggregate(v=Max("version"))["v"]
+    version: int | None = PrivacyNotice.objects.aggregate(v=Max("version"))["v"]
     with _lock:
         _remembered = (version, now + CURRENT_VERSION_TTL)
     return version
