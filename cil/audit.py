@@ -106,6 +106,7 @@ ACTION_LABELS = {
     "evidence.deleted": _("evidence deleted"),
     "group.member_added": _("added to a local resource group"),
     "group.member_removed": _("removed from a local resource group"),
+    "privacy.published": _("new version of the privacy notice published"),
     "programme.page_changed": _("programme page changed"),
     "programme.reminder_changed": _("reminder text changed"),
     "programme.questions_changed": _("reflection questions changed"),

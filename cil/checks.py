@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.checks import Error, Tags, register
+from django.core.checks import Warning as CheckWarning
 
 
 @register(Tags.security, Tags.urls)
@@ -60,5 +61,29 @@ def check_site_url_is_set(app_configs: Any = None, **kwargs: Any) -> list[Error]
             "links in e-mail would point there.",
             hint="Set SITE_URL to the portal's public address, e.g. https://cil.uni.example.",
             id="cil.E010",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_privacy_notice_is_published(app_configs: Any = None, **kwargs: Any) -> list[CheckWarning]:
+    """People must be told how their data is processed: until central staff publish a privacy
+    notice, nobody is asked to read one (cil/privacy.py)."""
+    from django.db import DatabaseError
+
+    from cil.models import PrivacyNotice
+
+    try:
+        published = PrivacyNotice.objects.exists()
+    except DatabaseError:  # no database yet (a build step): nothing to say about its contents
+        return []
+    if published:
+        return []
+    return [
+        CheckWarning(
+            "No privacy notice is published: nobody signing up or in is told how their "
+            "personal data is processed.",
+            hint="Central staff publish one under Privacy notice (/staff/privacy/).",
+            id="cil.W011",
         )
     ]

@@ -4,9 +4,12 @@ from typing import Any, TypeVar, cast
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cil import privacy
 from cil.validators import NAME_MAX_LENGTH, validate_person_name
 
 
@@ -20,12 +23,31 @@ class SignupForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": NAME_MAX_LENGTH}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The version shown is the version accepted, even if a new one is published meanwhile.
+        self.privacy_notice = privacy.current_notice()
+        if self.privacy_notice is not None:
+            self.fields["privacy"] = forms.BooleanField(
+                label=_("I have read the privacy notice"),
+                help_text=format_html(
+                    '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                    reverse("privacy"),
+                    _("Read the privacy notice (opens in a new tab)"),
+                ),
+                error_messages={
+                    "required": _("Read the privacy notice, then tick the box to sign up.")
+                },
+            )
+
     def signup(self, request: Any, user: Any) -> None:
         user.full_name = self.cleaned_data["full_name"].strip()
         # Mail goes out in the language the person signed up in, until they switch.
         language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
         user.language = language if language in dict(settings.LANGUAGES) else user.language
         user.save(update_fields=["full_name", "language"])
+        if self.privacy_notice is not None and self.cleaned_data.get("privacy"):
+            privacy.accept(user=user, notice=self.privacy_notice, occasion="signup")
 
 
 _F = TypeVar("_F", bound=forms.BaseForm)
@@ -98,4 +120,24 @@ class UnlinkLoginForm(forms.Form):
         max_length=500,
         help_text=_("Why, and how the person asked (kept in the audit trail)."),
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PrivacyNoticeForm(forms.Form):
+    """Central staff write a new version of the privacy notice."""
+
+    text_en = forms.CharField(
+        label=_("Privacy notice in English"),
+        help_text=_(
+            "Markdown: ## for headings, - for lists, [text](https://...) for links. What is "
+            "stored, why, for how long, who receives it, and the person's rights."
+        ),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        max_length=50000,
+    )
+    text_nb = forms.CharField(
+        label=_("Privacy notice in Norwegian"),
+        help_text=_("The same text in Norwegian (bokmål)."),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        max_length=50000,
     )

@@ -213,3 +213,71 @@ class GraduationAddress(models.Model):
 
     def __str__(self) -> str:
         return str(self.email_address.email)
+
+
+class PrivacyNotice(models.Model):
+    """One published version of the privacy notice, in both languages (Markdown).
+
+    A version is never changed once published: a change is a new version, and everyone who
+    accepted an older one is asked again (cil.privacy.PrivacyNoticeMiddleware).
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    text_en = models.TextField(_("text (English)"))
+    text_nb = models.TextField(_("text (Norwegian)"))
+    published_at = models.DateTimeField(_("published"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"privacy notice {self.version}"
+
+    def text(self, language: str | None) -> str:
+        """The text in ``language``, or in English where the Norwegian one is empty."""
+        return (self.text_nb if (language or "").startswith("nb") else "") or self.text_en
+
+
+class PrivacyAcceptance(models.Model):
+    """A person has read and accepted one version of the privacy notice."""
+
+    class Occasion(models.TextChoices):
+        SIGNUP = "signup", _("at sign-up")
+        SIGN_IN = "sign_in", _("at sign-in")
+        DEMO = "demo", _("demo data")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="privacy_acceptances",
+        verbose_name=_("person"),
+    )
+    notice = models.ForeignKey(
+        PrivacyNotice,
+        on_delete=models.PROTECT,
+        related_name="acceptances",
+        verbose_name=_("privacy notice"),
+    )
+    accepted_at = models.DateTimeField(_("accepted"), auto_now_add=True)
+    occasion = models.CharField(_("when"), max_length=20, choices=Occasion.choices)
+
+    class Meta:
+        verbose_name = _("privacy notice acceptance")
+        verbose_name_plural = _("privacy notice acceptances")
+        ordering = ["-accepted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "notice"], name="privacy_accepted_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} accepted {self.notice_id}"

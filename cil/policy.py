@@ -95,6 +95,7 @@ URL_RULES: dict[str, Rule] = {
     "portfolio:signup": SIGNED_IN,
     "portfolio:withdraw": SIGNED_IN,
     "portfolio:export": SIGNED_IN,
+    "portfolio:staff_accesses": SIGNED_IN,  # who opened the signed-in student's own portfolio
     "portfolio:entry_create": SIGNED_IN,
     "portfolio:entry": SIGNED_IN,
     "portfolio:entry_edit": SIGNED_IN,
@@ -243,6 +244,11 @@ URL_RULES: dict[str, Rule] = {
     "person_sign_in": CENTRAL_STAFF,
     "person_sign_in_link": CENTRAL_STAFF,
     "person_sign_in_unlink": CENTRAL_STAFF,
+    # The privacy notice: anyone reads it; a signed-in person accepts the current version (the
+    # middleware sends them there); central staff publish a new one (cil/privacy.py).
+    "privacy": PUBLIC,
+    "privacy_accept": SIGNED_IN,
+    "privacy_edit": CENTRAL_STAFF,
     # The link mailed to the owner of an account locked by failed sign-ins (cil/lockout.py).
     "account_unlock": PUBLIC,
     # After graduation (cil/graduation.py, cil/signin_link.py): choosing the private address

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     # and then the access policy (cil/policy.py) decides what that user may open.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "cil.policy.AccessPolicyMiddleware",
+    # Asks a signed-in person to accept the current privacy notice, if they have not yet.
+    "cil.privacy.PrivacyNoticeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

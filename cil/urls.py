@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from cil import graduation, lockout, people, saml, signin_link, views
+from cil import graduation, lockout, people, privacy_views, saml, signin_link, views
 
 # The admin's own login form would skip the second factor: send everyone through allauth's.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth's documented way
@@ -19,6 +19,9 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/email/undo/<str:key>/", views.undo_email_change, name="account_email_undo"),
     path("accounts/unlock/<str:token>/", lockout.unlock, name="account_unlock"),
+    path("privacy/", privacy_views.notice, name="privacy"),
+    path("privacy/accept/", privacy_views.accept, name="privacy_accept"),
+    path("staff/privacy/", privacy_views.edit, name="privacy_edit"),
     # Central staff: a person's institutional sign-in (cil/people.py)
     path("staff/people/", people.people, name="people"),
     path("staff/people/<int:person>/sign-in/", people.person_sign_in, name="person_sign_in"),

@@ -17,6 +17,7 @@ from activities.models import Faculty, ProgrammeRole, StudyProgramme
 from cil.models import User
 from demo.catalogue import seed_catalogue
 from demo.portfolios import seed_portfolios
+from demo.privacy import seed_privacy_notice
 from demo.stages import seed_stages
 
 DEMO_PASSWORD = "cil-demo-2026"  # noqa: S105 - documented in README; seed_demo refuses to run unless DEBUG  # nosec B105
@@ -198,4 +199,5 @@ def seed() -> list[DemoAccount]:
     seed_catalogue(programmes, created_by=author)
     seed_portfolios(programmes)
     seed_stages(programmes)
+    seed_privacy_notice()
     return ACCOUNTS

@@ -401,3 +401,55 @@ class Confirmation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN and self.expires_at > timezone.now()
+
+
+class StaffAccess(models.Model):
+    """Somebody other than the student opened a part of their portfolio (portfolio/access_log.py).
+
+    One row per page view or download, without any of the content: who, whose, what (kind and
+    id), when, and in which role. The student reads their own under "Who has seen my
+    portfolio". Kept as long as the audit trail (``at`` is indexed for the retention job).
+    """
+
+    class Kind(models.TextChoices):
+        EVIDENCE = "evidence", _("evidence file")
+        ENTRY = "entry", _("activity with diary notes and reflection")
+        REPORT = "report", _("final report")
+        STUDENT = "student", _("progress and history")
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "administrator", _("certificate administrator")
+        REVIEWER = "reviewer", _("reviewer")
+        CENTRAL = "central", _("central staff")
+        SUPERUSER = "superuser", _("system administrator")
+        OTHER = "other", _("other")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_accesses",
+        verbose_name=_("student"),
+    )
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="+", verbose_name=_("enrolment")
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(_("object"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("staff access")
+        verbose_name_plural = _("staff accesses")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["student", "-at"], name="staff_access_student_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} {self.kind}:{self.object_id} of {self.student_id}"

@@ -23,7 +23,7 @@ from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from cil.mail import undelivered
 from cil.responses import confirm_page, private_file
-from portfolio import confirmations, services
+from portfolio import access_log, confirmations, services
 from portfolio.export import build_export
 from portfolio.forms import (
     EntryForm,
@@ -331,6 +331,12 @@ def evidence_delete(request: AuthenticatedHttpRequest, evidence: int) -> HttpRes
 @require_safe
 def evidence_file(request: AuthenticatedHttpRequest, evidence: int) -> FileResponse:
     instance = viewable_evidence(request.user, evidence)
+    access_log.record(
+        by=request.user,
+        enrolment=instance.entry.enrolment,
+        kind=access_log.Kind.EVIDENCE,
+        object_id=instance.pk,
+    )
     # Photos show in the page. PDFs download, unless opened to read in the browser's own PDF
     # viewer (?view=1), which a sandbox policy would stop; they were checked to be real PDFs.
     read_pdf = not instance.is_image and request.GET.get("view") == "1"
@@ -367,6 +373,13 @@ def export(request: AuthenticatedHttpRequest, enrolment: int) -> FileResponse:
         filename=f"cil-portfolio-{instance.programme.code}.zip",
         content_type="application/zip",
     )
+
+
+@require_safe
+def staff_accesses(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Who has seen my portfolio: every time staff opened part of it, newest first."""
+    page = access_log.page_of(request.user, request.GET.get("page"))
+    return render(request, "portfolio/staff_accesses.html", {"page_obj": page})
 
 
 STUDENTS_PAGE_SIZE = 50

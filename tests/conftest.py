@@ -15,6 +15,7 @@ from django.test import override_settings
 from pytest_django import Settings
 
 from activities.models import ProgrammeRole, StudyProgramme
+from cil import privacy
 from cil.models import User
 from demo.seal import DemoSeal, create_demo_seal
 from tests.factories import ProgrammeFactory, ProgrammeRoleFactory, UserFactory
@@ -55,6 +56,15 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_remembered_privacy_notice() -> Iterator[None]:
+    """Each process remembers the current privacy notice's version for a while; a test's
+    notice is rolled back with the test, so no test may inherit another's."""
+    privacy.forget_current_version()
+    yield
+    privacy.forget_current_version()
 
 
 @pytest.fixture(autouse=True)

@@ -121,6 +121,7 @@ EXPECTED: dict[str, Expect] = {
     "portfolio:signup": SIGNED_IN_PAGE,
     "portfolio:withdraw": OWN_PORTFOLIO,
     "portfolio:export": OWN_PORTFOLIO,
+    "portfolio:staff_accesses": SIGNED_IN_PAGE,  # each sees who opened their own portfolio
     "portfolio:entry_create": OWN_PORTFOLIO,
     "portfolio:entry": OWN_PORTFOLIO,
     "portfolio:entry_edit": OWN_PORTFOLIO,
@@ -231,6 +232,11 @@ EXPECTED: dict[str, Expect] = {
         DENIED, anonymous=LOGIN, central=NOT_ALLOWED, superuser=NOT_ALLOWED
     ),
     "person_sign_in_unlink": Expect.of(DENIED, anonymous=LOGIN, central=MISSING, superuser=MISSING),
+    # The privacy notice: no version is published here, so the page says so, and the page
+    # that asks to accept sends everyone on; central staff publish versions.
+    "privacy": PUBLIC_PAGE,
+    "privacy_accept": Expect.of(REDIRECT, anonymous=LOGIN),
+    "privacy_edit": CENTRAL_HOME,
     # The mailed unlock link; an unknown token says "expired or already used".
     "account_unlock": Expect.of(BAD_REQUEST),
     # After graduation: the signed-in user's own address; asking for a sign-in link is open to
@@ -320,6 +326,7 @@ POST_EXPECTED: dict[str, Expect] = {
     "portfolio:withdraw": OWN_PORTFOLIO_ACTS,
     # GET-only pages of a student's own: the method is refused before anything is looked up.
     "portfolio:export": SHOWS_SIGNED_IN,
+    "portfolio:staff_accesses": SHOWS_SIGNED_IN,
     "portfolio:entry_create": OWN_PORTFOLIO_ACTS,
     "portfolio:entry": SHOWS_SIGNED_IN,
     "portfolio:entry_edit": OWN_PORTFOLIO_ACTS,
@@ -427,6 +434,9 @@ POST_EXPECTED: dict[str, Expect] = {
     ),
     "person_sign_in_link": Expect.of(REFUSED, anonymous=LOGIN, central=ALLOWED, superuser=ALLOWED),
     "person_sign_in_unlink": Expect.of(REFUSED, anonymous=LOGIN),
+    "privacy": SHOWS_ANYONE,
+    "privacy_accept": FORM_SIGNED_IN,  # no version published: sent on, nothing recorded
+    "privacy_edit": Expect.of(REFUSED, anonymous=LOGIN, central=ALLOWED, superuser=ALLOWED),
     "account_unlock": FORM_ANYONE,  # an unknown token: "expired or already used" (400)
     "account_graduation_address": FORM_SIGNED_IN,
     "account_link_request": FORM_ANYONE,  # the same answer whether or not the address is known

@@ -22,6 +22,7 @@ from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from cil.models import User
 from cil.responses import confirm_page
+from portfolio import access_log
 from portfolio.models import Enrolment, Entry
 from portfolio.selectors import own_enrolment, student_entries
 
@@ -184,6 +185,12 @@ def report_review(request: AuthenticatedHttpRequest, report: int) -> HttpRespons
             else _("The report is returned with your comments."),
         )
         return redirect("certificates:review_home")
+    access_log.record(
+        by=request.user,
+        enrolment=instance.enrolment,
+        kind=access_log.Kind.REPORT,
+        object_id=instance.pk,
+    )
     entries = [e for e in student_entries(instance.enrolment) if e.status == Entry.Status.APPROVED]
     decisions = certificate_workflow.decisions_for(instance, request.user)
     return render(

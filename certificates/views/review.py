@@ -31,7 +31,7 @@ from cil.audit import events_for
 from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from cil.workflow import actions_of
-from portfolio import workflow
+from portfolio import access_log, workflow
 from portfolio.models import Confirmation, Entry, Evidence
 from portfolio.selectors import queue_engagements
 from portfolio.services import reflection_questions
@@ -171,6 +171,13 @@ def entry_review(request: AuthenticatedHttpRequest, code: str, entry: int) -> Ht
             % {"title": instance.activity.title, "student": instance.enrolment.student.full_name},
         )
         return redirect("certificates:entry_queue", code=programme.code)
+    access_log.record(
+        by=request.user,
+        enrolment=instance.enrolment,
+        kind=access_log.Kind.ENTRY,
+        object_id=instance.pk,
+        programme_code=programme.code,
+    )
     return render(
         request,
         "certificates/entry_review.html",

@@ -30,6 +30,7 @@ from cil import audit
 from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from cil.responses import confirm_page
+from portfolio import access_log
 from portfolio.models import Enrolment, Entry
 from portfolio.selectors import own_enrolment, progress_for, student_entries
 
@@ -127,6 +128,12 @@ def student(request: AuthenticatedHttpRequest, code: str, enrolment: int) -> Htt
                 context = {**_student_context(request, programme, instance), **invalid}
                 return render(request, "certificates/student.html", context, status=400)
         return redirect("certificates:student", code=programme.code, enrolment=instance.pk)
+    access_log.record(
+        by=request.user,
+        enrolment=instance,
+        kind=access_log.Kind.STUDENT,
+        object_id=instance.pk,
+    )
     return render(
         request, "certificates/student.html", _student_context(request, programme, instance)
     )
