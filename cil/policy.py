@@ -233,6 +233,13 @@ URL_RULES: dict[str, Rule] = {
     "person_sign_in": CENTRAL_STAFF,
     "person_sign_in_link": CENTRAL_STAFF,
     "person_sign_in_unlink": CENTRAL_STAFF,
+    # Erasure on request and retention periods (retention/): the student asks for their own
+    # account only; central staff see the queue, erase (never themselves: the view refuses)
+    # and set how long each kind of data is kept.
+    "retention:ask": SIGNED_IN,
+    "retention:queue": CENTRAL_STAFF,
+    "retention:erase": CENTRAL_STAFF,
+    "retention:periods": CENTRAL_STAFF,
     # The link mailed to the owner of an account locked by failed sign-ins (cil/lockout.py).
     "account_unlock": PUBLIC,
     # The Django admin's own login page; the rest of the site is the namespace rule below.

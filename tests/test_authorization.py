@@ -44,6 +44,7 @@ from certificates.models import (
 )
 from cil.models import User
 from cil.policy import iter_urls
+from retention.models import ErasureRequest
 from tests.conftest import ROLE_NAMES, TWO_ROLE_NAMES, Personas, TwoRoles
 from tests.factories import (
     ActivityFactory,
@@ -230,6 +231,12 @@ EXPECTED: dict[str, Expect] = {
         DENIED, anonymous=LOGIN, central=NOT_ALLOWED, superuser=NOT_ALLOWED
     ),
     "person_sign_in_unlink": Expect.of(DENIED, anonymous=LOGIN, central=MISSING, superuser=MISSING),
+    # Erasure (student A asked): A's own request page; central staff's queue, A's request and the
+    # retention periods.
+    "retention:ask": SIGNED_IN_PAGE,
+    "retention:queue": CENTRAL_HOME,
+    "retention:erase": CENTRAL_HOME,
+    "retention:periods": CENTRAL_HOME,
     # The mailed unlock link; an unknown token says "expired or already used".
     "account_unlock": Expect.of(BAD_REQUEST),
     # Institutional sign-in: the sample provider id names no configured provider (404).
@@ -412,6 +419,12 @@ POST_EXPECTED: dict[str, Expect] = {
     ),
     "person_sign_in_link": Expect.of(REFUSED, anonymous=LOGIN, central=ALLOWED, superuser=ALLOWED),
     "person_sign_in_unlink": Expect.of(REFUSED, anonymous=LOGIN),
+    "retention:ask": FORM_SIGNED_IN,
+    "retention:queue": Expect.of(
+        REFUSED, anonymous=LOGIN, central=NOT_ALLOWED, superuser=NOT_ALLOWED
+    ),
+    "retention:erase": Expect.of(REFUSED, anonymous=LOGIN, central=ALLOWED, superuser=ALLOWED),
+    "retention:periods": Expect.of(REFUSED, anonymous=LOGIN, central=ALLOWED, superuser=ALLOWED),
     "account_unlock": FORM_ANYONE,  # an unknown token: "expired or already used" (400)
     "openid_connect_login": Expect.of(REFUSED),  # no such provider: 404
     "openid_connect_callback": Expect.of(REFUSED),
@@ -586,6 +599,7 @@ def sample_objects(
         issued_by=admin,
     )
     status_list = StatusList.objects.create()
+    erasure = ErasureRequest.objects.create(user=student)
     batch = DiplomaBatch.objects.create(
         programme=programme, language="en", enrolment_ids=[enrolment.pk]
     )
@@ -606,6 +620,7 @@ def sample_objects(
     )
     return {
         "person": str(student.pk),
+        "erasure": str(erasure.pk),
         "link": str(link.pk),
         "share": sharing.token_for(link),  # the token is the permission: not an object id
         "photo": str(photo.pk),
