@@ -7,6 +7,7 @@ import datetime
 import io
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
@@ -37,7 +38,9 @@ EMAIL = "zorana.quill@uni.example"
 def text_columns(model: type[models.Model]) -> list[str]:
     kinds = (models.CharField, models.TextField, models.JSONField, models.FileField)
     return [
-        f.column for f in model._meta.concrete_fields if isinstance(f, kinds) and not f.primary_key
+        str(f.column)
+        for f in model._meta.concrete_fields
+        if isinstance(f, kinds) and not f.primary_key
     ]
 
 
@@ -95,7 +98,7 @@ def full_student(personas: Personas) -> tuple[User, Diploma]:
     student = personas.student_a
     student.full_name, student.email = NAME, EMAIL
     student.save()
-    student.emailaddress_set.update(email=EMAIL)
+    EmailAddress.objects.filter(user=student).update(email=EMAIL)
     SocialAccount.objects.create(user=student, provider="uni", uid="zq1", extra_data={"name": NAME})
     enrolment = presented(personas, student=student)
     entry = enrolment.entries.first()

@@ -52,9 +52,9 @@ def test_evidence_goes_twelve_months_after_the_diploma(
 
     assert counts["evidence files removed"] == (1 if removed else 0)
     assert Evidence.objects.filter(pk=evidence.pk).exists() is not removed
-    assert all(default_storage.exists(name) is not removed for name in files)
+    assert all(default_storage.exists(str(name)) is not removed for name in files)
     assert Evidence.objects.filter(pk=kept.pk).exists()  # not due yet
-    assert default_storage.exists(kept.file.name)
+    assert default_storage.exists(str(kept.file.name))
     assert enrolment.entries.count() == 1  # the entry and the diploma stay
     assert enrolment.diplomas.count() == 1
     assert younger.entries.count() == 1
@@ -87,7 +87,7 @@ def test_diploma_still_verifies_after_its_evidence_is_removed_and_a_second_run_r
     page = Client().get(reverse("certificates:verify", kwargs={"verification": diploma.code}))
     assert page.status_code == 200
     assert "Valid." in page.content.decode()
-    assert default_storage.exists(diploma.pdf.name)
+    assert default_storage.exists(str(diploma.pdf.name))
 
 
 def test_the_warning_goes_a_month_before_once_with_a_link_to_the_export(committed) -> None:
@@ -143,7 +143,7 @@ def test_portfolio_of_a_student_who_did_nothing_goes_after_three_years(
 
     assert counts["idle portfolios removed"] == (1 if removed else 0)
     assert Enrolment.objects.filter(pk=idle.pk).exists() is not removed
-    assert default_storage.exists(photo.file.name) is not removed
+    assert default_storage.exists(str(photo.file.name)) is not removed
     assert Enrolment.objects.filter(pk=submitted.pk).exists()  # sent an activity
     assert Enrolment.objects.filter(pk=reported.pk).exists()  # wrote a report
     assert idle.student.__class__.objects.filter(pk=idle.student_id).exists()  # account stays
