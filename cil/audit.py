@@ -65,6 +65,8 @@ def events_for(target: models.Model) -> models.QuerySet[AuditEvent]:
 # What each recorded action means, in words for the people who read the trail.
 ACTION_LABELS = {
     "account.email_change_undone": _("change of the primary e-mail address undone"),
+    "account.erased": _("a student erased at their request"),
+    "account.erasure_requested": _("erasure of the account asked for"),
     "account.institutional_link_recorded": _(
         "institutional login to be linked, at the person's request"
     ),

@@ -249,6 +249,13 @@ URL_RULES: dict[str, Rule] = {
     "privacy": PUBLIC,
     "privacy_accept": SIGNED_IN,
     "privacy_edit": CENTRAL_STAFF,
+    # Erasure on request and retention periods (retention/): the student asks for their own
+    # account only; central staff see the queue, erase (never themselves: the view refuses)
+    # and set how long each kind of data is kept.
+    "retention:ask": SIGNED_IN,
+    "retention:queue": CENTRAL_STAFF,
+    "retention:erase": CENTRAL_STAFF,
+    "retention:periods": CENTRAL_STAFF,
     # The link mailed to the owner of an account locked by failed sign-ins (cil/lockout.py).
     "account_unlock": PUBLIC,
     # After graduation (cil/graduation.py, cil/signin_link.py): choosing the private address

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "activities",
     "portfolio",
     "certificates",
+    "retention",
     "demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -441,6 +442,24 @@ CIL_SEAL_P12_FILE = env.str("CIL_SEAL_P12_FILE", default="")
 CIL_SEAL_P12_PASSWORD = env.str("CIL_SEAL_P12_PASSWORD", default="")
 CIL_SEAL_P12_PASSWORD_FILE = env.str("CIL_SEAL_P12_PASSWORD_FILE", default="")
 CIL_SEAL_TSA_URL = env.str("CIL_SEAL_TSA_URL", default="")
+
+# --- Retention and erasure (retention/) -----------------------------------------------------
+# Months each kind of personal data is kept, until central staff choose otherwise on the
+# retention page: evidence files after the diploma or withdrawal; portfolios of students who did
+# nothing (no submitted activity, no final report, no diploma) after their last change; audit
+# events; reminders sent; share links' view counts after the last view.
+CIL_RETENTION_DEFAULTS = {
+    "evidence": env.int("CIL_RETAIN_EVIDENCE_MONTHS", default=12),
+    "idle_portfolio": env.int("CIL_RETAIN_IDLE_PORTFOLIO_MONTHS", default=36),
+    "audit": env.int("CIL_RETAIN_AUDIT_MONTHS", default=60),
+    "reminders": env.int("CIL_RETAIN_REMINDERS_MONTHS", default=12),
+    "share_views": env.int("CIL_RETAIN_SHARE_VIEWS_MONTHS", default=12),
+}
+if any(months < 1 for months in CIL_RETENTION_DEFAULTS.values()):
+    raise ImproperlyConfigured("CIL_RETAIN_*_MONTHS must be at least 1.")
+# Whether erasing a student keeps their diploma register entry (what the diploma says, its
+# number and status), so that the diploma still verifies; staff may choose otherwise per request.
+CIL_ERASURE_KEEPS_DIPLOMA_REGISTER = env.bool("CIL_ERASURE_KEEPS_DIPLOMA_REGISTER", default=True)
 
 LOGGING = {
     "version": 1,

@@ -89,6 +89,7 @@ urlpatterns = [
     path("", include("portfolio.urls")),
     path("", include("activities.urls")),
     path("", include("certificates.urls")),
+    path("", include("retention.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -44,6 +44,7 @@ from certificates.models import (
 )
 from cil.models import User
 from cil.policy import iter_urls
+from retention.models import ErasureRequest
 from tests.conftest import ROLE_NAMES, TWO_ROLE_NAMES, Personas, TwoRoles
 from tests.factories import (
     ActivityFactory,
@@ -237,6 +238,12 @@ EXPECTED: dict[str, Expect] = {
     "privacy": PUBLIC_PAGE,
     "privacy_accept": Expect.of(REDIRECT, anonymous=LOGIN),
     "privacy_edit": CENTRAL_HOME,
+    # Erasure (student A asked): A's own request page; central staff's queue, A's request and the
+    # retention periods.
+    "retention:ask": SIGNED_IN_PAGE,
+    "retention:queue": CENTRAL_HOME,
+    "retention:erase": CENTRAL_HOME,
+    "retention:periods": CENTRAL_HOME,
     # The mailed unlock link; an unknown token says "expired or already used".
     "account_unlock": Expect.of(BAD_REQUEST),
     # After graduation: the signed-in user's own address; asking for a sign-in link is open to
@@ -437,6 +444,12 @@ POST_EXPECTED: dict[str, Expect] = {
     "privacy": SHOWS_ANYONE,
     "privacy_accept": FORM_SIGNED_IN,  # no version published: sent on, nothing recorded
     "privacy_edit": Expect.of(REFUSED, anonymous=LOGIN, central=ALLOWED, superuser=ALLOWED),
+    "retention:ask": FORM_SIGNED_IN,
+    "retention:queue": Expect.of(
+        REFUSED, anonymous=LOGIN, central=NOT_ALLOWED, superuser=NOT_ALLOWED
+    ),
+    "retention:erase": Expect.of(REFUSED, anonymous=LOGIN, central=ALLOWED, superuser=ALLOWED),
+    "retention:periods": Expect.of(REFUSED, anonymous=LOGIN, central=ALLOWED, superuser=ALLOWED),
     "account_unlock": FORM_ANYONE,  # an unknown token: "expired or already used" (400)
     "account_graduation_address": FORM_SIGNED_IN,
     "account_link_request": FORM_ANYONE,  # the same answer whether or not the address is known
@@ -620,6 +633,7 @@ def sample_objects(
         issued_by=admin,
     )
     status_list = StatusList.objects.create()
+    erasure = ErasureRequest.objects.create(user=student)
     batch = DiplomaBatch.objects.create(
         programme=programme, language="en", enrolment_ids=[enrolment.pk]
     )
@@ -640,6 +654,7 @@ def sample_objects(
     )
     return {
         "person": str(student.pk),
+        "erasure": str(erasure.pk),
         "link": str(link.pk),
         "share": sharing.token_for(link),  # the token is the permission: not an object id
         "photo": str(photo.pk),

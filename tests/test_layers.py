@@ -22,6 +22,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("activities", ("activities",)),
     ("portfolio", ("portfolio",)),
     ("certificates", ("certificates",)),
+    # Retention periods carried out, and erasure on request: they reach into every app's data.
+    ("retention", ("retention",)),
     # Project wiring, which names or fills every app: settings, root URLs, the URL table and
     # its system check, the landing page and /home/ dispatcher, the navigation's context
     # processor, the core app's AppConfig (whose ready() registers that check; Django loads it
