@@ -2,12 +2,20 @@
 
 Renders, in turn, in this one process:
 
-* one certified student's diploma exactly as issuing does (``render_pdf``, default language:
-  both, one page each);
+* one certified student's diploma as issuing renders it (``render_pdf``, default language:
+  both, one page each), unsigned;
+* the same, sealed (``render_pdf`` then ``seal.sign_pdf``): the signed diploma;
+* issuing it (``certificates.diploma.create``: snapshot, render, seal, status list entry, the
+  signed credential, both files stored) inside a transaction that is rolled back, the student's
+  valid diploma revoked inside it first, so the database is left as it was;
 * a minimal one-page document through the same WeasyPrint (the budget's yardstick);
 * the diploma's own text with no design at all: each block of it a plain paragraph, one page
   per language, no table, image, QR code or stylesheet. It shows how much of the diploma's
-  time is the amount of text, which no layout can avoid.
+  time is the amount of text, which no layout can avoid. The signed diploma's budget is a
+  multiple of it.
+
+It needs a seal (``CIL_SEAL_P12_FILE``) and a credential key (``CIL_VC_KEYS_DIR``): bench/run.py
+makes a demo seal and a key in its temporary folder.
 
 Prints the times in milliseconds as JSON. The first render of each is a warm-up (fonts load
 once per process) and is not counted.
@@ -31,13 +39,22 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
     django.setup()
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+    from django.utils import timezone
     from weasyprint import HTML
 
-    from certificates import diploma
+    from certificates import diploma, seal
     from certificates.models import Diploma
+    from cil.models import User
+    from cil.vc import keys
     from portfolio.models import Enrolment
 
+    if seal.current_seal() is None:
+        raise SystemExit("bench.diploma: no seal configured (CIL_SEAL_P12_FILE)")
+    keys.current_private_key()  # fails here, not half way, without a credential key
     enrolment = Enrolment.objects.get(pk=args.enrolment)
+    issuer = User.objects.filter(is_active=True).order_by("pk")[0]
     content = diploma.snapshot(enrolment)
     fetcher = diploma.inline_only_fetcher()
 
@@ -45,6 +62,31 @@ def main() -> None:
         return diploma.render_pdf(
             content=content, number="BENCH-1", code="b" * 43, language=Diploma.Language.BOTH
         )
+
+    def render_signed() -> bytes:
+        return seal.sign_pdf(render_diploma())
+
+    class RollBack(Exception):
+        pass
+
+    def issue() -> bytes:
+        pdf = b""
+        try:
+            with transaction.atomic():
+                Diploma.objects.filter(enrolment=enrolment, revoked_at__isnull=True).update(
+                    revoked_at=timezone.now()
+                )
+                issued, names = diploma.create(
+                    enrolment=enrolment, by=issuer, language=Diploma.Language.BOTH
+                )
+                with issued.pdf.open("rb") as stored:
+                    pdf = stored.read()
+                for name in names:
+                    default_storage.delete(name)
+                raise RollBack
+        except RollBack:
+            pass
+        return pdf
 
     def render_minimal() -> bytes:
         page = "<!doctype html><html lang=en><title>Minimal</title><p>A minimal document.</p>"
@@ -63,6 +105,8 @@ def main() -> None:
 
     renders = (
         ("diploma", render_diploma),
+        ("signed", render_signed),
+        ("issue", issue),
         ("minimal", render_minimal),
         ("text_only", render_text_only),
     )
@@ -74,6 +118,8 @@ def main() -> None:
             took = (time.perf_counter() - started) * 1000
             if not pdf.startswith(b"%PDF-"):
                 raise SystemExit(f"bench.diploma: {name} did not render a PDF")
+            if name in ("signed", "issue") and b"/ByteRange" not in pdf:
+                raise SystemExit(f"bench.diploma: {name} made a PDF without the seal")
             if i:
                 times[name].append(took)
     json.dump(times, sys.stdout)

@@ -10,6 +10,7 @@ rendered.
 from __future__ import annotations
 
 import json
+import random
 import sys
 from typing import Any
 
@@ -25,6 +26,30 @@ def _spread(queryset: Any, n: int = VARIANTS) -> list[Any]:
         raise SystemExit(f"bench.prepare: nothing to pick from {queryset.model.__name__}")
     step = max(total // n, 1)
     return [queryset[i * step] for i in range(min(n, total))]
+
+
+def status_list_in_use() -> Any:
+    """The revocation list, with as many entries in use, and bits set, as the scale data has
+    diplomas and revoked ones (seed_scale gives its diplomas no entries). The same at every
+    run: the entries are picked with a fixed seed."""
+    from certificates import status_list
+    from certificates.models import Diploma, StatusList
+
+    found = StatusList.objects.order_by("pk").first()
+    if found is not None:
+        return found
+    new = StatusList(purpose=StatusList.Purpose.REVOCATION)
+    pick = random.Random(2026)  # noqa: S311  # nosec B311 - a benchmark fixture, no secret
+    entries = pick.sample(range(new.size), min(Diploma.objects.count(), new.size))
+    revoked = Diploma.objects.filter(revoked_at__isnull=False).count()
+    allocated, bits = bytes(new.allocated), bytes(new.bits)
+    for n, index in enumerate(entries):
+        allocated = status_list.with_bit(allocated, index)
+        if n < revoked:
+            bits = status_list.with_bit(bits, index)
+    new.allocated, new.bits, new.used = allocated, bits, len(entries)
+    new.save()
+    return new
 
 
 def main() -> None:
@@ -113,6 +138,11 @@ def main() -> None:
         "verification page": [
             target(reverse("certificates:verify", args=[d.code])) for d in diplomas
         ],
+        # Public addresses that verifiers read: the signed revocation list, the issuer's keys.
+        "status list": [
+            target(reverse("certificates:status_list", args=[status_list_in_use().pk]))
+        ],
+        "DID document": [target(reverse("did_document"))],
     }
     floor = [target(reverse("bench:floor"), e.student) for e in students]
 

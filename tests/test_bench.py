@@ -64,7 +64,7 @@ def _results(**changes: float) -> dict:
         "sizes": [2000, 20000],
         "pages": {"floor": dict(page), "student home": dict(page)},
         "queries_small": {"floor": 9, "student home": 9},
-        "diploma": {"ratio": 2.0},
+        "diploma": {"signed_ratio": 2.0, "issue_ratio": 1.2},
         "upload": {"growth_mb": 5.0},
         "load": {"floor": {"errors": 0}, "student home": {"errors": 0}},
     }
@@ -88,13 +88,28 @@ def test_budgets_met_are_not_reported() -> None:
         ({"median_ratio": 4.2}, "student home: median 4.2x the floor"),
         ({"p95_ratio": 6.5}, "student home: p95 6.5x the floor"),
         ({"queries": 10}, "student home: 9 queries at 2000 students, 10 at 20000"),
-        ({"diploma_ratio": 3.5}, "diploma: 3.5x the minimal document"),
+        ({"diploma_signed_ratio": 3.5}, "diploma: signed 3.5x its text as paragraphs"),
+        ({"diploma_issue_ratio": 1.6}, "diploma: issuing 1.60x rendering it unsigned"),
         ({"upload_growth_mb": 30.0}, "upload: memory grew 30.0 MB"),
         ({"errors": 1}, "load on student home: 1 errors"),
     ],
 )
 def test_each_budget_missed_is_reported(change: dict, missed: str) -> None:
     assert run.check(_results(**copy.deepcopy(change))) == [missed]
+
+
+def test_the_diploma_ratios_are_signed_to_text_and_issuing_to_unsigned() -> None:
+    renders = {
+        "diploma": [100.0, 120.0, 110.0],
+        "signed": [130.0, 120.0, 125.0],
+        "issue": [150.0, 160.0, 140.0],
+        "minimal": [10.0, 10.0, 10.0],
+        "text_only": [50.0, 50.0, 50.0],
+    }
+    d = run.diploma_results(renders)
+    assert d["signed_ratio"] == 125.0 / 50.0
+    assert d["issue_ratio"] == 150.0 / 110.0
+    assert d["renders"] == 3
 
 
 def test_p95_is_the_nearest_rank() -> None:

@@ -48,8 +48,16 @@ def local_loader(extra: Mapping[str, Path] | None = None) -> DocumentLoader:
 
     def load(url: str, options: Any = None) -> dict[str, Any]:
         if url in CONTEXT_FILES:
-            document = _context(CONTEXT_FILES[url])
-        elif url in extra:
+            # Tagged static: pyld then keeps the resolved context, and each context it has
+            # processed, in its process-wide cache, instead of resolving and processing the
+            # OB context again for every document (our files never change under a process).
+            return {
+                "contextUrl": None,
+                "documentUrl": url,
+                "document": _context(CONTEXT_FILES[url]),
+                "tag": "static",
+            }
+        if url in extra:
             document = json.loads(extra[url].read_text(encoding="utf-8"))
         else:
             raise jsonld.JsonLdError(
