@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F
 from django.urls import reverse
 
@@ -172,5 +173,15 @@ def status_list_credential(status_list: StatusList) -> dict[str, Any]:
 
 
 def signed_status_list_credential(status_list: StatusList) -> dict[str, Any]:
-    """The status list credential as served, signed by the current key (eddsa-rdfc-2022)."""
-    return keys.sign_as_issuer(status_list_credential(status_list))
+    """The status list credential as served, signed by the current key (eddsa-rdfc-2022).
+
+    Signing costs more than the rest of the request, so the signed document is kept in the
+    shared cache under the list's last change and the signing key: a revocation (which sets
+    ``changed_at``) or a key rotation gives a new key, so a stale list is never served."""
+    signer = keys.multikey_of(keys.current_private_key().public_key())
+    cache_key = f"status-list:{status_list.pk}:{status_list.changed_at.timestamp()}:{signer}"
+    cached: dict[str, Any] | None = cache.get(cache_key)
+    if cached is None:
+        cached = keys.sign_as_issuer(status_list_credential(status_list))
+        cache.set(cache_key, cached, timeout=ttl_seconds())
+    return cached

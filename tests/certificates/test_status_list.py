@@ -212,3 +212,30 @@ def test_the_list_is_public_cached_and_read_in_constant_queries(client: Client) 
     revoked = {d.status_index for d in Diploma.objects.all()}
     assert {i for i in range(len(bits) * 8) if spec_bit(bits, i)} == revoked
     assert client.get("/credentials/status/999999").status_code == 404
+
+
+def test_the_signed_list_is_reused_until_the_list_or_the_key_changes(
+    personas: Personas, client: Client, settings, tmp_path
+) -> None:
+    from cil.vc import keys
+
+    settings.CIL_VC_KEYS_DIR = tmp_path / "keys"
+    keys.create_key()
+    enrolment = presented(personas)
+    workflow.advance(enrolment=enrolment, by=personas.admin_p, action="issue_diploma")
+    url = f"/credentials/status/{StatusList.objects.get().pk}"
+    first, again = client.get(url).json(), client.get(url).json()
+    assert first["proof"] == again["proof"]  # signed once while nothing changed
+
+    _, new_key = keys.rotate_key()
+    rotated = client.get(url).json()
+    assert rotated["proof"]["verificationMethod"].endswith(new_key)
+
+    workflow.advance(
+        enrolment=enrolment, by=personas.admin_p, action="revoke_diploma", comment="Misspelt."
+    )
+    revoked = client.get(url).json()
+    assert (
+        revoked["credentialSubject"]["encodedList"] != rotated["credentialSubject"]["encodedList"]
+    )
+    assert revoked["proof"] != rotated["proof"]
