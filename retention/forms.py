@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from retention.models import ErasureRequest, Kind
@@ -43,7 +44,7 @@ class RetentionForm(forms.Form):
         super().__init__(*args, **kwargs)
         for kind in Kind:
             self.fields[kind.value] = forms.IntegerField(
-                label=kind.label,
+                label=capfirst(kind.label),
                 min_value=1,
                 max_value=600,
                 initial=periods[kind],
