@@ -9,7 +9,8 @@ throwaway one) it:
 3. requests every key page and the floor page in turn, over and over, and reports median and
    p95 latency and SQL queries, each page as a ratio to the floor measured in the same run;
 4. renders a diploma and a minimal WeasyPrint document alternately (bench/diploma.py);
-5. uploads a 100 MB PDF and watches the server's memory;
+5. uploads a 100 MB PDF and watches the server's memory (to the local folder, or with
+   ``BENCH_STORE=s3`` to a local S3 server that scripts/bench.sh starts);
 6. puts 50 concurrent connections for 60 s on the student home, the review queue and the
    floor with wrk;
 
@@ -482,7 +483,8 @@ def table(results: dict[str, Any]) -> str:
     )
     u = results["upload"]
     lines.append(
-        f"upload of {u['megabytes']} MB: worker at rest {u['rest_mb']:.0f} MB, peak "
+        f"upload of {u['megabytes']} MB to the {u.get('store', 'local folder')}: "
+        f"worker at rest {u['rest_mb']:.0f} MB, peak "
         f"{u['peak_mb']:.0f} MB, growth {u['growth_mb']:.1f} MB ({u['seconds']:.1f} s)"
     )
     floor_rps = results["load"]["floor"]["rps"]
@@ -561,6 +563,8 @@ def main() -> int:
         with Server(env, urls[args.students], workers=1) as server:
             log(f"uploading {args.upload_mb} MB")
             results["upload"] = measure_upload(server, targets["upload"], work, args.upload_mb)
+            # make bench BENCH_STORE=s3 sends the files to a local S3 server (scripts/bench.sh).
+            results["upload"]["store"] = "s3" if env.get("STORAGE_URL") else "local folder"
 
         log("rendering diplomas")
         renders = json.loads(

@@ -53,10 +53,10 @@ def test_every_bucket_is_used_privately_and_never_overwritten() -> None:
     assert options["querystring_auth"] is True
     assert options["file_overwrite"] is False
     assert options["max_memory_size"] == SPOOL
-    # Uploads go in 8 MB parts, two at a time: a bounded amount in memory per upload.
+    # Uploads go in 5 MB parts, one at a time: a bounded amount in memory per upload.
     transfer = options["transfer_config"]
-    assert (transfer.multipart_chunksize, transfer.max_concurrency) == (8 * 1024 * 1024, 2)
-    assert transfer.max_in_memory_upload_chunks == 2
+    assert (transfer.multipart_chunksize, transfer.max_concurrency) == (5 * 1024 * 1024, 1)
+    assert transfer.max_in_memory_upload_chunks == 1
 
 
 @pytest.mark.parametrize(
