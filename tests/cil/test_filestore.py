@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -80,3 +83,22 @@ def test_a_key_in_the_url_is_not_repeated_in_the_error() -> None:
     with pytest.raises(ImproperlyConfigured) as refused:
         config(STORAGE_URL="s3://AKIAEXAMPLE:very-secret@a-bucket")
     assert "very-secret" not in str(refused.value) and "AKIAEXAMPLE" not in str(refused.value)
+
+
+APP_PACKAGES = ("cil", "activities", "portfolio", "certificates", "demo")
+# A file is reached by name through the storage (storage.open, .save, .delete), never by a
+# path on this machine: an object store has none, and several servers share no folder.
+BY_PATH = re.compile(r"\.path\(|\bMEDIA_ROOT\b|\.file\.path\b|\.(pdf|credential|thumbnail)\.path\b")
+
+
+def test_no_app_code_reaches_a_stored_file_by_its_path() -> None:
+    root = Path(__file__).resolve().parents[2]
+    found = [
+        f"{source.relative_to(root)}:{number}: {line.strip()}"
+        for package in APP_PACKAGES
+        for source in sorted((root / package).rglob("*.py"))
+        if "migrations" not in source.parts and source.name not in {"settings.py", "filestore.py"}
+        for number, line in enumerate(source.read_text().splitlines(), start=1)
+        if BY_PATH.search(line)
+    ]
+    assert found == []
