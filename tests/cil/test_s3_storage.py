@@ -21,12 +21,13 @@ from PIL import Image
 from pypdf import PdfWriter
 from storages.backends.s3 import S3Storage
 
-from certificates import workflow
+from certificates import sharing, workflow
 from certificates.models import Diploma
 from portfolio.models import Evidence
 from tests.certificates.test_diploma import presented
+from tests.certificates.test_sharing import make_link, portfolio
 from tests.conftest import Personas
-from tests.factories import EnrolmentFactory, EntryFactory, tiny_jpeg, tiny_pdf
+from tests.factories import EnrolmentFactory, EntryFactory, UserFactory, tiny_jpeg, tiny_pdf
 from tests.support.clients import client_for
 from tests.support.s3 import S3Store
 
@@ -172,3 +173,14 @@ def test_a_diploma_and_its_credential_are_stored_and_streamed_unchanged(
 
     for key in filter(None, stored):
         assert anonymous_get(s3_storage.object_url(key)) == 403
+
+
+def test_a_shared_certificate_page_serves_its_photos_from_the_bucket(
+    personas: Personas, s3_storage: S3Store
+) -> None:
+    shared = portfolio(UserFactory(), personas)
+    token = sharing.token_for(make_link(shared))
+    photo = shared.photos[0]
+    served = Client().get(f"/shared/{token}/photos/{photo.pk}/")
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert served.getvalue() == s3_storage.read(photo.file.name)
