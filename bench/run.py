@@ -115,6 +115,9 @@ def base_env(work: Path) -> dict[str, str]:
         CIL_VERIFY_RATE_PER_MINUTE="1000000",
         CIL_UPLOAD_MAX_MB="200",
         CIL_STUDENT_QUOTA_MB="1000",
+        # The benchmark signs staff in by session, without a second factor; the pages, not
+        # the sign-in, are measured.
+        CIL_MFA_REQUIRED_FOR_STAFF="false",
         LOG_LEVEL="WARNING",
     )
     return env
@@ -564,7 +567,7 @@ def main() -> int:
             log(f"uploading {args.upload_mb} MB")
             results["upload"] = measure_upload(server, targets["upload"], work, args.upload_mb)
             # make bench BENCH_STORE=s3 sends the files to a local S3 server (scripts/bench.sh).
-            results["upload"]["store"] = "s3" if env.get("STORAGE_URL") else "local folder"
+            results["upload"]["store"] = "S3 bucket" if env.get("STORAGE_URL") else "local folder"
 
         log("rendering diplomas")
         renders = json.loads(

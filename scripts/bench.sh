@@ -12,9 +12,10 @@ start_throwaway_pg
 case "${BENCH_STORE:-local}" in
   local) ;;
   s3)
+    # A free port, so that the benchmark never meets a server someone else started.
+    S3_PORT=${S3_PORT:-$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
     # shellcheck source=scripts/s3-server.sh
     source scripts/s3-server.sh
-    S3_PORT=${S3_PORT:-$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
     # Both scripts stop their server at exit; one trap runs both.
     start_s3_server
     trap 'stop_s3_server; stop_throwaway_pg' EXIT
