@@ -83,6 +83,7 @@ def test_evidence_goes_to_the_bucket_and_comes_back_through_the_views(
 
     served = client.get(reverse("portfolio:evidence_file", args=[pdf.pk]))
     assert served.status_code == 200 and served["Content-Type"] == "application/pdf"
+    assert served["Content-Length"] == str(len(pdf_bytes))  # known before the first byte
     assert served.getvalue() == pdf_bytes
     shown = client.get(reverse("portfolio:evidence_file", args=[photo.pk]))
     assert shown.getvalue() == s3_storage.read(photo.file.name)
