@@ -71,8 +71,8 @@ def private_s3_options(*, bucket: str, spool_bytes: int, **location: str | None)
     options: dict[str, Any] = {
         "bucket_name": bucket,
         # No object is ever public: no ACL header is sent, so the bucket's own (private)
-        # policy applies; "private" would fail on buckets with ACLs disabled, as AWS now
-        # creates them.
+        # setting applies. An explicit "private" can be refused by buckets with ACLs disabled
+        # (AWS's default for new buckets: AccessControlListNotSupported).
         "default_acl": None,
         "querystring_auth": True,
         "file_overwrite": False,
@@ -141,7 +141,7 @@ def default_storage_config(environ: Mapping[str, str], *, spool_bytes: int) -> d
 
 
 def describe(config: Mapping[str, Any]) -> str:
-    """One line for the start-up log and checks: where files go, never a key."""
+    """Where files go, in one line for health checks and messages; never a key."""
     options = config.get("OPTIONS", {})
     if config["BACKEND"] == S3_BACKEND:
         where = options.get("endpoint_url") or "AWS"
