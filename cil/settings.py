@@ -14,6 +14,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from cil.filestore import default_storage_config
 from cil.identity import (
     parse_local_login,
     parse_oidc_providers,
@@ -342,8 +343,14 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 FILE_UPLOAD_HANDLERS = ["portfolio.uploads.LimitedTemporaryFileUploadHandler"]
 CIL_UPLOAD_MAX_BYTES = env.int("CIL_UPLOAD_MAX_MB", default=20) * 1024 * 1024
 CIL_STUDENT_QUOTA_BYTES = env.int("CIL_STUDENT_QUOTA_MB", default=300) * 1024 * 1024
+# A file read back from S3 is copied into a temporary file, in memory up to this size and on
+# disk above it, so a download holds at most this much of a file in memory.
+CIL_STORAGE_SPOOL_BYTES = 2 * 1024 * 1024
+# The file store: a private S3-compatible bucket when STORAGE_URL or AWS_STORAGE_BUCKET_NAME
+# is set (format and options in cil/filestore.py and the README), else the folder MEDIA_ROOT.
+# The keys are read by boto3 from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, never from here.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_config(env.ENVIRON, spool_bytes=CIL_STORAGE_SPOOL_BYTES),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -15,7 +15,7 @@ DJANGO_DEBUG=true $BIN/mypy
 
 echo "== bandit"
 # Security lint of the portal's code; each exception is justified on its own line (# nosec).
-$BIN/bandit -q -c pyproject.toml -r cil activities portfolio certificates demo bench 2>/dev/null
+$BIN/bandit -q -c pyproject.toml -r cil activities portfolio certificates retention demo bench 2>/dev/null
 
 if [[ -z "${DATABASE_URL:-}" ]]; then
   # shellcheck source=scripts/throwaway-pg.sh

@@ -20,6 +20,9 @@ from cil.models import User
 from demo.seal import DemoSeal, create_demo_seal
 from tests.factories import ProgrammeFactory, ProgrammeRoleFactory, UserFactory
 
+# The S3 server and a private bucket per test, for the tests of the object store.
+from tests.support.s3 import s3_server, s3_storage  # noqa: F401
+
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from
 # such a thread unless told that this is deliberate. The ORM calls in browser tests are the
 # test's own set-up and assertions, never concurrent with the loop.

@@ -49,6 +49,21 @@ def test_a_malformed_setting_fails_loudly_at_start() -> None:
     assert "invalid literal for int()" in result.stderr
 
 
+def test_a_storage_url_with_keys_in_it_fails_at_start_without_repeating_them() -> None:
+    result = run_manage(
+        "check", **{**PRODUCTION, "STORAGE_URL": "s3://AKIAEXAMPLE:very-secret@cil-files"}
+    )
+    assert result.returncode != 0
+    assert "STORAGE_URL must not carry keys" in result.stderr
+    assert "very-secret" not in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check_with_a_bucket_too() -> None:
+    bucket = {"STORAGE_URL": "s3://cil-files?endpoint_url=https://s3.uni.example&region=eu-north-1"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **bucket)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_models_and_migrations_agree() -> None:
     result = run_manage("makemigrations", "--check", "--dry-run", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
