@@ -109,12 +109,29 @@ def forget_request(sender: Any, **kwargs: Any) -> None:
 
 
 class RequestContextFilter(logging.Filter):
-    """Puts the request id and user id on every record (for the text format's %(request_id)s)."""
+    """Puts the request id and user id on every record (for the text format's %(request_id)s),
+    and keeps tokens in addresses out of Django's own request lines."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id.get()
         record.user_id = current_user_id()
+        _name_the_view_not_the_path(record)
         return True
+
+
+def _name_the_view_not_the_path(record: logging.LogRecord) -> None:
+    """Django logs a 4xx or 5xx answer as "Not Found: /share/<token>/" (django.request,
+    django.security.csrf), the path last among the arguments. A matched address may hold a
+    token (a share link, an unlock link, a password reset key): name its view instead. An
+    address no URL matched holds no token of the portal's and stays, for finding broken links.
+    """
+    request = getattr(record, "request", None)
+    args = record.args
+    if not isinstance(request, HttpRequest) or not isinstance(args, tuple) or not args:
+        return
+    match = request.resolver_match
+    if match is not None and args[-1] == request.path:
+        record.args = (*args[:-1], f"<{match.view_name}>")
 
 
 # Attributes every LogRecord has; anything else on a record came from `extra=`.

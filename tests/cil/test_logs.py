@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from cil.logs import JsonFormatter, RequestContextFilter
 
@@ -80,6 +81,27 @@ def test_every_line_logged_while_serving_a_request_carries_its_id(client, json_l
     assert {entry["request_id"] for entry in entries} == {"req-0000-1111"}
     # django.request passes the request object along: it is never written out.
     assert all("request" not in entry for entry in entries)
+
+
+def test_django_names_the_view_not_an_address_that_holds_a_token(client, json_lines) -> None:
+    token = "unknown-share-token-that-must-not-be-logged"
+    response = client.get(reverse("certificates:shared", args=[token]))
+    assert response.status_code == 404
+    [warning] = [e for e in lines_of(json_lines) if e["logger"] == "django.request"]
+    assert warning["message"] == "Not Found: <certificates:shared>"
+    assert token not in json_lines.getvalue()
+
+
+def test_a_failed_sign_in_logs_no_email_address(client, personas, settings, json_lines) -> None:
+    student = personas.student_a
+    response = client.post(
+        reverse("account_login"), {"login": student.email, "password": "wrong-password"}
+    )
+    assert response.status_code == 200  # the form again, with its error
+    written = json_lines.getvalue()
+    assert written  # axes and the request line wrote something
+    assert student.email not in written
+    assert student.email.split("@")[0] not in written
 
 
 def test_a_line_outside_any_request_has_no_request_id(json_lines) -> None:
