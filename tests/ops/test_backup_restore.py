@@ -31,7 +31,8 @@ from tests.factories import EnrolmentFactory, EntryFactory, tiny_jpeg
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_BIN = "/usr/lib/postgresql/15/bin"
+# The tools of the server's version (the suite's throwaway cluster sets PG_BIN too).
+PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
 
 
 def database_url(name: str) -> str:
