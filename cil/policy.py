@@ -85,6 +85,10 @@ URL_RULES: dict[str, Rule] = {
     # Project-level pages
     "landing": PUBLIC,
     "healthz": PUBLIC,
+    # Monitoring: the views answer only the bearer token or an allowed address (cil/monitoring.py),
+    # 404 for everyone else, signed in or not.
+    "healthz_ready": PUBLIC,
+    "metrics": PUBLIC,
     "did_document": PUBLIC,  # the issuer's public keys, for verifiers of its credentials
     "set_language": PUBLIC,
     "home": SIGNED_IN,

@@ -6,6 +6,7 @@ so the same code runs in development, tests and production. A bad value fails at
 
 import os
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import django_stubs_ext
@@ -83,6 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every line logged while serving a request carries its id (cil/logs.py).
+    "cil.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -468,10 +471,31 @@ if any(months < 1 for months in CIL_RETENTION_DEFAULTS.values()):
 # number and status), so that the diploma still verifies; staff may choose otherwise per request.
 CIL_ERASURE_KEEPS_DIPLOMA_REGISTER = env.bool("CIL_ERASURE_KEEPS_DIPLOMA_REGISTER", default=True)
 
+# --- Operations: logs, health and metrics ---------------------------------------------------
+# LOG_FORMAT=json writes one JSON object per line (cil/logs.py) for a log collector; "text" is
+# for people. Either way each line carries the request id and the user id, never a name or an
+# e-mail address.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "cil.logs.RequestContextFilter"}},
+    "formatters": {
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s "
+            "[request=%(request_id)s user=%(user_id)s] %(message)s"
+        },
+        "json": {"()": "cil.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -479,5 +503,25 @@ LOGGING = {
         # WeasyPrint reports each rendering step at INFO; only its warnings matter.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # runserver's own line per request names the path, which may hold a token.
+        "django.server": {"level": "WARNING"},
     },
 }
+# /healthz/ready and /metrics answer only monitoring: a bearer token (Authorization: Bearer ...)
+# or a client address on the allow-list (addresses or networks, comma-separated). With
+# neither set, both answer 404.
+CIL_MONITORING_TOKEN = env.str("CIL_MONITORING_TOKEN", default="")
+CIL_MONITORING_ALLOWED_IPS = env.list("CIL_MONITORING_ALLOWED_IPS", default=[])
+for _network in CIL_MONITORING_ALLOWED_IPS:
+    try:
+        ip_network(_network, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"CIL_MONITORING_ALLOWED_IPS: {_network!r} is not an address or network."
+        ) from _error
+# Ready means tasks get run: the oldest task waiting in the database queue may wait this long.
+CIL_READY_MAX_TASK_AGE_SECONDS = env.int("CIL_READY_MAX_TASK_AGE_SECONDS", default=600)
+# Prometheus metrics at /metrics (docs/deployment.md, "Monitoring"), off unless asked for.
+CIL_METRICS = env.bool("CIL_METRICS", default=False)
+# Each process adds its request latencies to the shared cache at most this often (cil/latency.py).
+CIL_METRICS_FLUSH_SECONDS = env.int("CIL_METRICS_FLUSH_SECONDS", default=10)

@@ -6,8 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,7 +15,8 @@ from django.views.i18n import set_language as django_set_language
 
 from activities.models import StudyProgramme
 from activities.roles import roles_of
-from cil import accounts
+from cil import accounts, monitoring
+from cil import metrics as project_metrics
 from cil.models import User
 from cil.vc import keys as vc_keys
 
@@ -56,24 +56,37 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database readiness for load balancers: 200 when healthy, 503 when not.
+    """Liveness for load balancers: the process answers. Touches nothing else (no database, no
+    file store), so a busy database never gets every process restarted; /healthz/ready
+    checks those."""
+    return JsonResponse({"status": "ok"})
 
-    Anyone gets the status alone; staff also see what was checked (the database vendor tells
-    an attacker what to aim at). Who is staff is read from the database, so only when it
-    answers.
+
+@login_not_required
+@never_cache
+@require_safe
+def healthz_ready(request: HttpRequest) -> JsonResponse:
+    """Readiness for monitoring: the database, the file store and the task queue
+    (cil/monitoring.py), 200 when all are well and 503 with what failed when not.
+
+    Only monitoring may ask (a bearer token or an allowed address): the checks write to the
+    file store, and their details name the backends. Anyone else finds nothing here.
     """
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        database = {"status": "ok", "vendor": connection.vendor}
-        healthy = True
-    except DatabaseError:
-        healthy = False
-    body: dict[str, object] = {"status": "ok" if healthy else "error"}
-    if healthy and (request.user.is_staff or request.user.is_superuser):
-        body["checks"] = {"database": database}
-    return JsonResponse(body, status=200 if healthy else 503)
+    if not monitoring.is_monitoring(request):
+        raise Http404
+    ready, checks = monitoring.readiness()
+    body = {"status": "ok" if ready else "error", "checks": checks}
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+@login_not_required
+@never_cache
+@require_safe
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics (cil/metrics.py) when CIL_METRICS is on, for monitoring only."""
+    if not settings.CIL_METRICS or not monitoring.is_monitoring(request):
+        raise Http404
+    return HttpResponse(project_metrics.exposition(), content_type=project_metrics.CONTENT_TYPE)
 
 
 @login_not_required

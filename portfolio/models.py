@@ -311,6 +311,10 @@ class Evidence(models.Model):
     content_type = models.CharField(_("type"), max_length=100)
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveBigIntegerField(_("size in bytes"))
+    # Recorded at upload, so `manage.py check_integrity` can tell a changed file; empty only
+    # where a file was already missing when the checksums were first computed.
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    thumbnail_sha256 = models.CharField(_("SHA-256 of the thumbnail"), max_length=64, blank=True)
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, StudyProgramme
-from cil import audit
+from cil import audit, files
 from cil.errors import UserFacingError
 from cil.identity import affiliations
 from cil.models import User
@@ -349,10 +349,12 @@ def add_evidence(
                     )
                     % {"quota": filesizeformat(quota)}
                 )
+            sha256 = files.sha256_of(content)
             name = _store(content, student=by, extension=stored.extension)
             written.append(name)
-            thumb_name = ""
+            thumb_name = thumb_sha256 = ""
             if thumb is not None:
+                thumb_sha256 = files.sha256_of(thumb)
                 thumb_name = _store(thumb, student=by, extension=uploads.STORED_PHOTO.extension)
                 written.append(thumb_name)
             evidence = Evidence.objects.create(
@@ -363,6 +365,8 @@ def add_evidence(
                 content_type=stored.content_type,
                 original_name=uploads.display_name(upload.name or ""),
                 size=size,
+                sha256=sha256,
+                thumbnail_sha256=thumb_sha256,
                 caption=caption.strip(),
             )
             audit.record(

@@ -114,6 +114,9 @@ ENTRANCE_PAGE = Expect.of(REDIRECT, anonymous=OK)
 EXPECTED: dict[str, Expect] = {
     "landing": PUBLIC_PAGE,
     "healthz": PUBLIC_PAGE,
+    # Monitoring's pages: no user, whatever their role, finds them (tests/cil/test_health.py)
+    "healthz_ready": Expect.of(MISSING),
+    "metrics": Expect.of(MISSING),
     "did_document": PUBLIC_PAGE,
     "set_language": Expect.of(REDIRECT),  # GET changes nothing and goes back
     "home": Expect.of(REDIRECT, anonymous=LOGIN),
@@ -322,6 +325,8 @@ NOBODY_POSTS = Expect.of(REFUSED, anonymous=LOGIN)
 POST_EXPECTED: dict[str, Expect] = {
     "landing": SHOWS_ANYONE,
     "healthz": SHOWS_ANYONE,
+    "healthz_ready": SHOWS_ANYONE,
+    "metrics": SHOWS_ANYONE,
     "did_document": SHOWS_ANYONE,
     "set_language": FORM_ANYONE,
     "home": SHOWS_SIGNED_IN,

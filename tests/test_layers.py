@@ -27,10 +27,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # Project wiring, which names or fills every app: settings, root URLs, the URL table and
     # its system check, the landing page and /home/ dispatcher, the navigation's context
     # processor, the core app's AppConfig (whose ready() registers that check; Django loads it
-    # by name from INSTALLED_APPS and nothing imports it), the WSGI entry point, the accounts'
-    # adapter and the second-factor middleware (named in the settings; they ask about roles),
-    # the sign-in link for after graduation (refused to staff: it asks about roles), the demo
-    # and scale data, and the benchmark.
+    # by name from INSTALLED_APPS and nothing imports it), the metrics (which count diplomas),
+    # the WSGI entry point, the accounts' adapter and the second-factor middleware (named in
+    # the settings; they ask about roles), the sign-in link for after graduation (refused to
+    # staff: it asks about roles), the demo and scale data, and the benchmark.
     (
         "project",
         (
@@ -39,6 +39,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "cil.policy",
             "cil.checks",
             "cil.views",
+            "cil.metrics",
             "cil.context_processors",
             "cil.apps",
             "cil.wsgi",
