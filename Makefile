@@ -6,11 +6,12 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench setup dev-setup assets verifier messages system-deps lint format migrations-check clean
+.PHONY: help run test cluster-test bench setup dev-setup assets verifier messages system-deps lint format migrations-check clean
 
 help:
 	@echo "make run   - set up everything on a fresh machine and serve the portal with demo data on http://127.0.0.1:8000"
 	@echo "make test  - set up what the suite needs (PostgreSQL, Chromium) and run ruff, mypy and the whole suite"
+	@echo "make cluster-test - two app servers, two workers and nginx (deploy/) on this machine, tested through nginx"
 	@echo "make bench - benchmark at 2,000 and 20,000 students on PostgreSQL and gunicorn (docs/performance.md)"
 
 $(BIN)/python:
@@ -76,6 +77,12 @@ dev-setup: $(VENV)/.deps-dev assets verifier messages
 test: SYSTEM_DEPS = test
 test: system-deps dev-setup
 	scripts/test.sh
+
+# The deployment of docs/deployment.md on one machine: deploy/nginx/cil.conf in front of two
+# gunicorn instances and two workers started as deploy/systemd/ starts them (tests/cluster/).
+cluster-test: SYSTEM_DEPS = cluster
+cluster-test: system-deps dev-setup
+	scripts/cluster-test.sh $(CLUSTER_ARGS)
 
 # Not part of `make test`: it takes about four minutes and checks speed, not behaviour.
 bench: SYSTEM_DEPS = bench

@@ -113,6 +113,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Several app servers behind one proxy: each may name itself in an X-CIL-Instance header on
+# every response (cil/instance.py). Off unless set; the name tells the servers apart, no more.
+CIL_INSTANCE_NAME = env.str("CIL_INSTANCE_NAME", default="")
+if CIL_INSTANCE_NAME:
+    MIDDLEWARE.insert(0, "cil.instance.InstanceHeaderMiddleware")
+
 ROOT_URLCONF = "cil.urls"
 WSGI_APPLICATION = "cil.wsgi.application"
 

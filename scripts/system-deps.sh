@@ -3,6 +3,7 @@
 #   scripts/system-deps.sh run    - what `make run` needs (gettext for compiled messages)
 #   scripts/system-deps.sh test   - what `make test` needs (also PostgreSQL 15, Chromium, fonts,
 #                                   pdfsig, certutil and openssl for the diploma seal's tests)
+#   scripts/system-deps.sh cluster - what `make cluster-test` needs (what `make test` needs, and nginx)
 #   scripts/system-deps.sh bench  - what `make bench` needs (PostgreSQL 15, the load generator wrk)
 #   scripts/system-deps.sh PKG... - those packages
 set -euo pipefail
@@ -41,6 +42,10 @@ for arg in "$@"; do
       need certutil libnss3-tools
       need openssl openssl
       pdf_deps
+      ;;
+    cluster)
+      "$0" test
+      need /usr/sbin/nginx nginx
       ;;
     bench)
       need msgfmt gettext
