@@ -13,7 +13,16 @@ from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale" / "nb" / "LC_MESSAGES" / "django.po"
-SOURCES = ["cil", "activities", "portfolio", "certificates", "demo", "templates", "manage.py"]
+SOURCES = [
+    "cil",
+    "activities",
+    "portfolio",
+    "certificates",
+    "retention",
+    "demo",
+    "templates",
+    "manage.py",
+]
 
 
 def po_entries(path: Path) -> list[tuple[str, list[str], bool]]:
