@@ -47,7 +47,7 @@ def _photo(colour: str, size: tuple[int, int] = (800, 600)) -> bytes:
     return buffer.getvalue()
 
 
-def _evidence(entry: Entry, student: User, *, photo: bool, name: str, caption: str = "") -> None:
+def add_evidence(entry: Entry, student: User, *, photo: bool, name: str, caption: str = "") -> None:
     data = _photo("#2b6cb0") if photo else _pdf()
     extension = ".jpg" if photo else ".pdf"
     stored = default_storage.save(
@@ -147,7 +147,7 @@ def _add_entry(enrolment: Enrolment, spec: dict[str, Any]) -> None:
         **spec["place"],
     )
     for name, photo, caption in spec.get("evidence", []):
-        _evidence(entry, enrolment.student, photo=photo, name=name, caption=caption)
+        add_evidence(entry, enrolment.student, photo=photo, name=name, caption=caption)
     if "note" in spec:
         DiaryNote.objects.create(entry=entry, written_on=spec["note"][0], text=spec["note"][1])
     if spec.get("reflection"):

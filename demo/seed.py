@@ -16,6 +16,7 @@ from django.db import transaction
 from activities.models import Faculty, ProgrammeRole, StudyProgramme
 from cil.models import User
 from demo.catalogue import seed_catalogue
+from demo.organisers import seed_confirmations, seed_share_link
 from demo.portfolios import seed_portfolios
 from demo.privacy import seed_privacy_notice
 from demo.stages import seed_stages
@@ -199,5 +200,7 @@ def seed() -> list[DemoAccount]:
     seed_catalogue(programmes, created_by=author)
     seed_portfolios(programmes)
     seed_stages(programmes)
+    seed_confirmations()
+    seed_share_link()
     seed_privacy_notice()
     return ACCOUNTS

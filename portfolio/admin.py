@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from portfolio.models import DiaryNote, Enrolment, Entry, Evidence, Reflection
+from portfolio.models import Confirmation, DiaryNote, Enrolment, Entry, Evidence, Reflection
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -46,3 +46,27 @@ class EvidenceAdmin(ReadOnlyAdmin):
 
 admin.site.register(DiaryNote, ReadOnlyAdmin)
 admin.site.register(Reflection, ReadOnlyAdmin)
+
+
+@admin.register(Confirmation)
+class ConfirmationAdmin(ReadOnlyAdmin):
+    # The token's hash is left out: useless to read, and no business of anyone's.
+    fields = [
+        "entry",
+        "status",
+        "organiser_name",
+        "organiser_email",
+        "role",
+        "organisation",
+        "message",
+        "comment",
+        "language",
+        "created_at",
+        "expires_at",
+        "answered_at",
+        "withdrawn_at",
+    ]
+    list_display = ["organiser_name", "entry", "status", "created_at", "answered_at"]
+    list_filter = ["status"]
+    list_select_related = ["entry__activity"]
+    search_fields = ["organiser_name", "organiser_email", "entry__enrolment__student__email"]

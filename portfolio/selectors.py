@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,7 @@ from activities.models import StudyProgramme
 from activities.roles import is_programme_admin, is_programme_reviewer
 from activities.rules import ActivityProgress, Progress, evaluate
 from cil.models import User
-from portfolio.models import Enrolment, Entry, Evidence
+from portfolio.models import Confirmation, Enrolment, Entry, Evidence
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,18 @@ def student_entries(enrolment: Enrolment) -> list[Entry]:
             Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at")), "notes"
         )
     )
+
+
+def with_confirmations(entries: list[Entry]) -> list[Entry]:
+    """The entries, each with ``shown_confirmations`` (newest first, withdrawn ones left out):
+    one query for them all."""
+    prefetch_related_objects(
+        entries,
+        Prefetch(
+            "confirmations", queryset=Confirmation.objects.shown(), to_attr="shown_confirmations"
+        ),
+    )
+    return entries
 
 
 def entries_overview(enrolment: Enrolment) -> list[Entry]:

@@ -304,6 +304,9 @@ EXPECTED: dict[str, Expect] = {
     # Portfolios are changed only in the portal; the admin shows them read-only.
     "admin:portfolio_*_add": Expect.of(DENIED, anonymous=LOGIN),
     "admin:portfolio_*_delete": Expect.of(DENIED, anonymous=LOGIN),
+    # Share links are made and stopped only by their student; the admin shows them read-only.
+    "admin:certificates_sharelink_add": Expect.of(DENIED, anonymous=LOGIN),
+    "admin:certificates_sharelink_delete": Expect.of(DENIED, anonymous=LOGIN),
     "admin:*": DJANGO_ADMIN,
 }
 
@@ -496,10 +499,13 @@ POST_EXPECTED: dict[str, Expect] = {
     "admin:activities_activityproposal_add": NOBODY_POSTS,
     "admin:portfolio_*_add": NOBODY_POSTS,
     "admin:portfolio_*_delete": NOBODY_POSTS,
+    "admin:certificates_sharelink_add": NOBODY_POSTS,
+    "admin:certificates_sharelink_delete": NOBODY_POSTS,
     # Shown read-only in the admin, so a change is refused to superusers too.
     "admin:cil_auditevent_change": NOBODY_POSTS,
     "admin:activities_activityproposal_change": NOBODY_POSTS,
     "admin:portfolio_*_change": NOBODY_POSTS,
+    "admin:certificates_sharelink_change": NOBODY_POSTS,
     "admin:django_tasks_database_dbtaskresult_change": NOBODY_POSTS,
     "admin:*": DJANGO_ADMIN_POST,
 }

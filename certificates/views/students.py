@@ -32,7 +32,12 @@ from cil.http import AuthenticatedHttpRequest
 from cil.responses import confirm_page
 from portfolio import access_log
 from portfolio.models import Enrolment, Entry
-from portfolio.selectors import own_enrolment, progress_for, student_entries
+from portfolio.selectors import (
+    own_enrolment,
+    progress_for,
+    student_entries,
+    with_confirmations,
+)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -79,7 +84,8 @@ def request_activities(request: AuthenticatedHttpRequest, enrolment: int) -> Htt
 def _student_context(
     request: AuthenticatedHttpRequest, programme: StudyProgramme, enrolment: Enrolment
 ) -> dict[str, Any]:
-    entries = student_entries(enrolment)
+    # Each row says whether an organiser confirmed the student's part (portfolio/confirmations.py).
+    entries = with_confirmations(student_entries(enrolment))
     progress = progress_for(enrolment, entries)
     moves = certificate_workflow.moves_for(enrolment, request.user)
     return {

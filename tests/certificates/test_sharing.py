@@ -348,3 +348,21 @@ SHARED_PAGE_QUERIES = (
 )
 
 LIST_QUERIES = 8
+
+
+def test_the_admin_lists_share_links_read_only_without_key_token_or_hash(
+    personas: Personas,
+) -> None:
+    link = make_link(portfolio(personas.student_a, personas))
+    superuser = Client()
+    superuser.force_login(personas.superuser)
+    listing = superuser.get("/admin/certificates/sharelink/")
+    detail = superuser.get(f"/admin/certificates/sharelink/{link.pk}/change/")
+    for page in (listing, detail):
+        assert page.status_code == 200
+        content = page.content.decode()
+        assert "Application to Equinor" in content
+        for secret in (link.key, link.token_hash, sharing.token_for(link)):
+            assert secret not in content
+    assert superuser.get("/admin/certificates/sharelink/add/").status_code == 403
+    assert superuser.post(f"/admin/certificates/sharelink/{link.pk}/delete/").status_code == 403

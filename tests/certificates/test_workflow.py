@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from certificates import workflow
 from cil.models import AuditEvent, User
@@ -213,6 +214,44 @@ def test_student_page_keeps_a_constant_number_of_queries(
     admin = client_for(personas.admin_p)
     with django_assert_max_num_queries(16):
         admin.get(reverse("certificates:student", args=["nursing", enrolment.pk]))
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_student_page_shows_each_entrys_confirmation_in_a_constant_number_of_queries(
+    personas: Personas, django_assert_max_num_queries, size: int
+) -> None:
+    enrolment = EnrolmentFactory(student=personas.student_a, programme=personas.programme_p)
+    now = timezone.now()
+    answers = {
+        "confirmed": {"role": "Course leader", "organisation": "Oslo Summer School"},
+        "declined": {"comment": "I cannot find her on our lists."},
+        "open": {},
+        "withdrawn": {},  # the student took it back: not shown
+    }
+    for number, entry in enumerate(EntryFactory.create_batch(size, enrolment=enrolment)):
+        for status, fields in answers.items():
+            entry.confirmations.create(
+                organiser_name=f"{status.capitalize()} Organiser {number}",
+                organiser_email="organiser@host.example",
+                language="en",
+                status=status,
+                answered_at=now if status in ("confirmed", "declined") else None,
+                expires_at=now + datetime.timedelta(days=30),
+                **fields,
+            )
+    EntryFactory(enrolment=enrolment)  # nobody asked
+    admin = client_for(personas.admin_p)
+    with django_assert_max_num_queries(15):
+        response = admin.get(reverse("certificates:student", args=["nursing", enrolment.pk]))
+    page = response.content.decode()
+    last = size - 1
+    assert (
+        f"Confirmed by Confirmed Organiser {last}</span>, Course leader, Oslo Summer School" in page
+    )
+    assert f"Declined by Declined Organiser {last}" in page
+    assert f"Waiting for Open Organiser {last}" in page
+    assert "Withdrawn Organiser" not in page
+    assert page.count("Not asked") == 1
 
 
 def test_administrators_hear_of_a_request_and_reviewers_of_a_report(

@@ -136,3 +136,37 @@ def test_demo_has_a_student_at_every_stage_including_a_diploma_and_a_revoked_one
     hanna = Diploma.objects.get(enrolment__student__email="hanna.student@uni.example")
     assert gustav.is_valid and not hanna.is_valid
     assert gustav.pdf.read().startswith(b"%PDF-")
+
+
+@pytest.mark.django_db
+def test_demo_shows_organisers_confirmations_and_a_share_link(settings, capsys) -> None:
+    from certificates import sharing
+    from certificates.models import ShareLink
+    from portfolio.models import Confirmation
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent: no second request, no second link
+    ada = Confirmation.objects.filter(entry__enrolment__student__email="ada.student@uni.example")
+    assert sorted(ada.values_list("status", flat=True)) == ["confirmed", "declined", "open"]
+    confirmed = ada.get(status="confirmed")
+    assert (confirmed.role, confirmed.organisation) == (
+        "Course coordinator",
+        "Faculty of Health Sciences",
+    )
+    assert ada.get(status="declined").comment
+    assert ada.get(status="open").is_open
+    assert ada.get(status="confirmed").entry.status == "submitted"  # marked in the review queue
+
+    link = ShareLink.objects.get()
+    assert link.enrolment.student.email == "gustav.student@uni.example"
+    assert link.enrolment.diplomas.filter(revoked_at__isnull=True).exists()
+    assert (link.reflections.count(), link.photos.count()) == (2, 1)
+    assert link.view_count > 0 and sharing.is_live(link)
+    page = sharing.shared_page(link)
+    assert page.diploma is not None and len(page.reflections) == 2 and len(page.photos) == 1
+
+    # Nothing secret on the console: no share link's token, no confirmation link.
+    printed = capsys.readouterr().out
+    assert sharing.token_for(link) not in printed
+    assert "/shared/" not in printed and "/confirm/" not in printed

@@ -359,3 +359,23 @@ def test_the_pages_cost_the_same_number_of_queries_however_many_confirmations(
         student.get(reverse("portfolio:entry", args=[entries[0].pk]))
     with django_assert_max_num_queries(1):
         assert Client().get(path).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_confirmations_read_only_without_the_tokens_hash(
+    personas: Personas, entry: Entry, request_link
+) -> None:
+    request_link(entry, name="Olga Organiser")
+    confirmation = Confirmation.objects.get()
+    assert confirmation.token_hash
+    superuser = client_for(personas.superuser)
+    listing = superuser.get(reverse("admin:portfolio_confirmation_changelist"))
+    detail = superuser.get(reverse("admin:portfolio_confirmation_change", args=[confirmation.pk]))
+    for page in (listing, detail):
+        assert page.status_code == 200
+        assert "Olga Organiser" in page.content.decode()
+        assert confirmation.token_hash not in page.content.decode()
+    assert superuser.get(reverse("admin:portfolio_confirmation_add")).status_code == 403
+    change = reverse("admin:portfolio_confirmation_change", args=[confirmation.pk])
+    assert superuser.post(change, {"status": "confirmed"}).status_code == 403
+    assert Confirmation.objects.get().status == Confirmation.Status.OPEN
