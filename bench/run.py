@@ -255,7 +255,13 @@ class Http:
             self.conn.request("GET", path, headers=headers)
             response = self.conn.getresponse()
         body = response.read()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+        received: dict[str, str] = {}
+        for name, value in response.getheaders():
+            name = name.lower()
+            # A page may set several cookies (the CSRF token, and the session when it is
+            # renewed): keep every Set-Cookie header, one per line, not only the last.
+            received[name] = f"{received[name]}\n{value}" if name in received else value
+        return response.status, received, body
 
 
 def timed_get(browser: Http, target: dict[str, str]) -> tuple[float, int]:
@@ -347,7 +353,11 @@ def upload(port: int, target: dict[str, str], pdf: Path, name: str) -> None:
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
     csrf_cookie = re.search(r"csrftoken=([^;]+)", headers.get("set-cookie", ""))
     if status != 200 or not token or not csrf_cookie:
-        raise SystemExit("bench: the upload form did not load")
+        raise SystemExit(
+            f"bench: the upload form did not load: status {status}, "
+            f"{'a' if token else 'no'} CSRF token in the form, "
+            f"{'a' if csrf_cookie else 'no'} CSRF cookie"
+        )
     boundary = "bench" + uuid.uuid4().hex
     head = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'

@@ -116,3 +116,33 @@ def test_p95_is_the_nearest_rank() -> None:
     values = [float(v) for v in range(1, 101)]
     assert run.percentile(values, 95) == 95.0
     assert run.percentile([7.0], 95) == 7.0
+
+
+def test_every_cookie_a_page_sets_reaches_the_benchmark() -> None:
+    """A page that renews the session (once a minute) sets two cookies; the upload needs the
+    CSRF one, which the last Set-Cookie header alone used to hide."""
+    import http.server
+    import threading
+
+    class TwoCookies(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Set-Cookie", "csrftoken=abc; Path=/")
+            self.send_header("Set-Cookie", "sessionid=xyz; Path=/; HttpOnly")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), TwoCookies)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        status, headers, body = run.Http(server.server_address[1]).get("/")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (status, body) == (200, b"ok")
+    assert "csrftoken=abc" in headers["set-cookie"]
+    assert "sessionid=xyz" in headers["set-cookie"]
