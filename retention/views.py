@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cil.http import AuthenticatedHttpRequest
+from portfolio.models import Enrolment
 from retention import erasure as service
 from retention.forms import EraseForm, ErasureRequestForm, RetentionForm
 from retention.models import ErasureRequest
@@ -33,7 +34,14 @@ def ask_erasure(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "retention/ask.html",
-        {"form": form, "pending": pending},
+        {
+            "form": form,
+            "pending": pending,
+            # Each portfolio's download, so that a copy can be kept before asking.
+            "enrolments": Enrolment.objects.filter(student=request.user)
+            .select_related("programme")
+            .order_by("pk"),
+        },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 

@@ -27,7 +27,7 @@ from retention import erasure
 from retention.models import ErasureRequest
 from tests.certificates.test_diploma import presented
 from tests.conftest import Personas
-from tests.factories import EvidenceFactory
+from tests.factories import EnrolmentFactory, EvidenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +224,17 @@ def test_central_staff_cannot_erase_themselves_through_the_page(personas: Person
     answer = staff.post(page, {"confirmation": personas.central.full_name, "keep_register": "on"})
     assert answer.status_code == 403
     assert User.objects.get(pk=personas.central.pk).is_active
+
+
+def test_the_request_page_offers_each_portfolio_for_download_first(personas: Personas) -> None:
+    enrolments = [EnrolmentFactory(student=personas.student_a) for _ in range(2)]
+    other = EnrolmentFactory()
+    student = Client()
+    student.force_login(personas.student_a)
+    page = student.get(reverse("retention:ask")).content.decode()
+    for enrolment in enrolments:
+        export = reverse("portfolio:export", kwargs={"enrolment": enrolment.pk})
+        assert f'href="{export}"' in page
+        assert student.get(export)["Content-Type"] == "application/zip"
+    # Someone else's portfolio is not offered.
+    assert reverse("portfolio:export", kwargs={"enrolment": other.pk}) not in page
