@@ -63,7 +63,8 @@ def request_activities(request: AuthenticatedHttpRequest, enrolment: int) -> Htt
         "programme's rules and confirms that you can write your final report."
     )
     waiting = [
-        f"“{e.activity.title}”"
+        # Translators: a title in quotation marks, as the language writes them.
+        _("“%(title)s”") % {"title": e.activity.title}
         for e in instance.entries.filter(status=Entry.Status.SUBMITTED).select_related("activity")
     ]
     if waiting:

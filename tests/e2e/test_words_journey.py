@@ -23,6 +23,11 @@ from tests.factories import (
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 LECTURES = {"en": "Guest lectures on global health", "nb": "Gjesteforelesninger om global helse"}
+# A title quoted as each language quotes: “…” in English, «…» in bokmål.
+QUOTED = {
+    "en": f"“{LECTURES['en']}”",
+    "nb": f"«{LECTURES['nb']}»",
+}
 TEXT = {
     "en": {
         "year": "Expected completion: year",
@@ -111,7 +116,7 @@ def test_sign_up_proposes_a_term_ahead_and_the_form_explains_engagements(
     enrolment = personas.student_a.enrolments.get()
     visit.goto(reverse("portfolio:entry_create", args=[enrolment.pk]))
     hint = page.locator("#div_id_engagements")
-    expect(hint).to_contain_text(f"“{LECTURES[language]}”: {t['hint']}")
+    expect(hint).to_contain_text(f"{QUOTED[language]}: {t['hint']}")
 
 
 @pytest.mark.parametrize("language", ["en", "nb"])
@@ -132,11 +137,11 @@ def test_the_student_sees_one_of_three_and_what_still_waits(
     sign_in_as(visit, personas.student_a)
 
     visit.goto(reverse("portfolio:home"))
-    expect(page.get_by_role("main")).to_contain_text(f"“{LECTURES[language]}” {t['so_far']}")
+    expect(page.get_by_role("main")).to_contain_text(f"{QUOTED[language]} {t['so_far']}")
     visit.goto(reverse("portfolio:entry", args=[approved.pk]))
     expect(page.locator("#engagements")).to_contain_text(t["entry"])
     visit.goto(reverse("certificates:request_activities", args=[enrolment.pk]))
-    expect(page.get_by_role("main")).to_contain_text(f"“{LECTURES[language]}” {t['waiting']}")
+    expect(page.get_by_role("main")).to_contain_text(f"{QUOTED[language]} {t['waiting']}")
 
 
 @pytest.mark.parametrize("language", ["en", "nb"])
