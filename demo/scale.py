@@ -210,7 +210,9 @@ def _plan(rng: random.Random, programmes: int) -> Plan:
     sent = [k for k, e in enumerate(entries) if e.status != "draft"]
     if sent:
         kinds = ["entry", "entry", "evidence", "student"] + (["report"] if report else [])
-        for _n in range(rng.randint(0, 2) + 2 * STAGE_ORDER.index(stage)):
+        # A few portfolios were looked at often: the page of them has more than one page.
+        often = rng.randint(25, 60) if rng.random() < 0.05 else 0
+        for _n in range(rng.randint(0, 2) + 2 * STAGE_ORDER.index(stage) + often):
             accesses.append((rng.choice(kinds), rng.choice(sent), rng.randint(20, 420)))
     return Plan(
         programme,
