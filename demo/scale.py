@@ -40,13 +40,28 @@ from django.utils.crypto import salted_hmac
 from PIL import Image
 from pypdf import PdfWriter
 
-from activities.models import Activity, Category, Faculty, ProgrammeRole, StudyProgramme
+from activities.models import (
+    Activity,
+    Category,
+    Faculty,
+    ProgrammeRole,
+    StudyProgramme,
+    default_activity_questions,
+)
 from certificates import sharing
 from certificates.diploma import DEFAULT_EMPLOYER_STATEMENT
 from certificates.models import Diploma, FinalReport, ShareLink, StatusList
 from cil.models import AuditEvent, PrivacyAcceptance, PrivacyNotice, User
 from demo.privacy import TEXT_EN, TEXT_NB
-from portfolio.models import Confirmation, Enrolment, Entry, Evidence, StaffAccess
+from portfolio.models import (
+    Confirmation,
+    DiaryNote,
+    Enrolment,
+    Entry,
+    Evidence,
+    Reflection,
+    StaffAccess,
+)
 
 STAGES = [  # (stage, share of students)
     (Enrolment.Stage.ENROLLED, 0.45),
@@ -87,8 +102,14 @@ CONFIRMATION_STATES = [  # (status, share) of those requests
     (Confirmation.Status.DECLINED, 0.10),
     (Confirmation.Status.WITHDRAWN, 0.15),
 ]
+REFLECTION_SHARE = 0.7  # of the sent entries have a reflection (0.3 of the drafts); 0-3 notes
 SHARING_SHARE = 0.30  # of the certified students have made share links (1-3)
 REVOKED_SHARE = 0.01  # of the certified students had a diploma revoked and issued again
+NOTE = "Met the other participants and planned the next session together."
+REFLECTION_ANSWER = (
+    "I worked with students from three countries and learnt to explain my field to people "
+    "outside it. Next time I would prepare the practical questions earlier."
+)
 CENTRAL_EMAIL = "central@scale.example"  # the central staff member bench/prepare.py signs in
 
 
@@ -120,6 +141,8 @@ class EntryPlan:
     status: str
     country: str
     confirmation: tuple[str, int] | None  # (status, days after the entry) of a request
+    reflection: bool
+    notes: int  # diary notes
 
 
 @dataclass(slots=True)
@@ -185,7 +208,9 @@ def _plan(rng: random.Random, programmes: int) -> Plan:
         confirmation = None
         if status != "draft" and rng.random() < CONFIRMATION_SHARE:
             confirmation = (_pick(rng, CONFIRMATION_STATES), rng.randint(1, 20))
-        entries.append(EntryPlan(activity, status, country, confirmation))
+        reflection = rng.random() < (REFLECTION_SHARE if status != "draft" else 0.3)
+        notes = rng.randint(0, 3)
+        entries.append(EntryPlan(activity, status, country, confirmation, reflection, notes))
     report = None
     if STAGE_ORDER.index(stage) >= STAGE_ORDER.index(Enrolment.Stage.REPORT_APPROVED):
         report = "approved"
@@ -394,6 +419,8 @@ LOADED = (
     PrivacyAcceptance,
     Entry,
     Evidence,
+    Reflection,
+    DiaryNote,
     Confirmation,
     FinalReport,
     Diploma,
@@ -606,6 +633,7 @@ def _seed(
                 "presented_on",
                 "presentation_form",
                 "withdrawn_at",
+                "career_course_on",
             ],
             now,
         ),
@@ -648,6 +676,8 @@ def _seed(
             ],
             now,
         ),
+        "reflections": _Table(Reflection, ["entry", "answers", "updated_at"], now),
+        "diary notes": _Table(DiaryNote, ["entry", "written_on", "text", "created_at"], now),
         "confirmations": _Table(
             Confirmation,
             [
@@ -728,6 +758,7 @@ def _seed(
         ),
     }
     lists = _StatusLists(lists_rng)
+    answers = json.dumps([{**q, "answer": REFLECTION_ANSWER} for q in default_activity_questions()])
     latest = now - datetime.timedelta(hours=1)  # nothing happens in the future
     statement = dict(DEFAULT_EMPLOYER_STATEMENT)
     signatories = list(settings.CIL_DIPLOMA_SIGNATORIES)
@@ -759,6 +790,8 @@ def _seed(
             programme_id = progs[p.programme].pk
             admin, reviewer = admins[p.programme], reviewers[p.programme]
             stage_at = STAGE_ORDER.index(p.stage)
+            # Where the programme asks for the career course, the diploma waits for it.
+            career_course = progs[p.programme].career_course_required and stage_at >= 3
             name = f"Student {i:06d}"
             rows["users"].append((user_id, f"student{i:06d}@scale.example", name, "!", signed_up))
             rows["acceptances"].append((user_id, notice.pk, signed_up, "signup"))
@@ -784,6 +817,7 @@ def _seed(
                     at(300).date() if stage_at >= 4 else None,
                     "poster" if stage_at >= 4 else "",
                     at(90) if p.withdrawn else None,
+                    at(250).date() if career_course else None,
                 )
             )
 
@@ -854,6 +888,12 @@ def _seed(
                         at(when),
                     )
                 )
+                if e.reflection:
+                    rows["reflections"].append((entry_id, answers, at(when + 3)))
+                for n_note in range(e.notes):
+                    rows["diary notes"].append(
+                        (entry_id, at(when + n_note).date(), NOTE, at(when + n_note))
+                    )
                 if submitted:
                     event(when, user_id, "entry.submit", Entry, entry_id, "draft", "submitted")
                 if approved:
@@ -911,6 +951,8 @@ def _seed(
                         from_state,
                         to_state,
                     )
+            if career_course:
+                event(250, admin, "enrolment.career_course", Enrolment, enrolment_id)
             this_report = None
             if p.report:
                 this_report = report_id

@@ -12,7 +12,14 @@ from certificates import status_list
 from certificates.models import Diploma, ShareLink, StatusList
 from cil.models import AuditEvent, PrivacyAcceptance, PrivacyNotice, User
 from demo import scale
-from portfolio.models import Confirmation, Enrolment, Entry, StaffAccess
+from portfolio.models import (
+    Confirmation,
+    DiaryNote,
+    Enrolment,
+    Entry,
+    Reflection,
+    StaffAccess,
+)
 
 
 @pytest.mark.django_db
@@ -70,6 +77,15 @@ def test_seed_scale_has_the_newer_features_data(settings) -> None:
     assert set(confirmations.values_list("status", flat=True)) == set(Confirmation.Status)
     assert not confirmations.filter(entry__status="draft").exists()
     assert confirmations.filter(token_hash__isnull=True).count() == 0
+
+    # Reflections and diary notes; the career course where the programme asks for it.
+    reflections = Reflection.objects.all()
+    assert reflections.count() > 300 and all(r.is_complete for r in reflections[:20])
+    assert DiaryNote.objects.count() > 300
+    assert certified.filter(programme__career_course_required=True).exists()
+    assert not certified.filter(
+        programme__career_course_required=True, career_course_on__isnull=True
+    ).exists()
 
     # Staff who looked at portfolios, and everyone has accepted the privacy notice.
     assert StaffAccess.objects.values("student").distinct().count() > 100
