@@ -466,6 +466,8 @@ def _constraints_and_indexes_after(
     yield
     started = time.monotonic()
     with connection.cursor() as cursor:
+        # Room to sort the biggest index (the audit events') in memory, for this transaction.
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _name, definition in indexes:
             cursor.execute(definition)
         timings["indexes"] = time.monotonic() - started
