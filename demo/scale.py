@@ -298,18 +298,20 @@ class _Table:
         qn = connection.ops.quote_name
         columns = ", ".join(qn(c) for c in self.columns)
         sql = f"COPY {qn(self.model._meta.db_table)} ({columns}) FROM STDIN"
-        json_at = [i for i, is_json in enumerate(self.json) if is_json]
-        defaults = [
-            json.dumps(v) if self.json[len(self.fields) + i] else v
-            for i, v in enumerate(self.defaults)
-        ]
-        rest = tuple(defaults)
+        given = len(self.fields)
+        # JSON values go as text: given already dumped (a str, e.g. a programme's rules, dumped
+        # once for all its students) or dumped here.
+        json_at = [i for i, is_json in enumerate(self.json[:given]) if is_json]
+        rest = tuple(
+            json.dumps(v) if is_json else v
+            for v, is_json in zip(self.defaults, self.json[given:], strict=True)
+        )
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
             for row in rows:
                 if json_at:
                     values = list(row)
                     for i in json_at:
-                        if i < len(values) and not isinstance(values[i], str):
+                        if not isinstance(values[i], str):
                             values[i] = json.dumps(values[i])
                     row = tuple(values)
                 copy.write_row(row + rest)
