@@ -1,6 +1,6 @@
 """A large, realistic, reproducible data set for the benchmark (`manage.py seed_scale`).
 
-Everything comes from one random generator with a fixed seed, drawn in a fixed order, so two
+Everything comes from random generators seeded from ``seed``, drawn in a fixed order, so two
 runs with the same arguments give the same data (the primary keys aside: they follow the
 database's sequences). Files are small real files stored once and shared by many rows, as the
 point is the database, not the disk. Students have no usable password: the benchmark signs
@@ -12,7 +12,9 @@ students: a plan per student (``_plan``), then the chunk's rows, table by table,
 PostgreSQL with ``COPY ... FROM STDIN`` (psycopg 3), so memory stays flat at any size. On
 another database (SQLite) the same rows go in with ``executemany``. The primary keys other
 rows point at are reserved from the table's sequence first (``_reserve``), so the sequences are
-right afterwards and the portal can insert as usual.
+right afterwards and the portal can insert as usual. The loaded tables' plain indexes and
+foreign keys are made again after the load (``_constraints_and_indexes_after``). Everything is
+one transaction: a failed run leaves nothing behind.
 """
 
 from __future__ import annotations
