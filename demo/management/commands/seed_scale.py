@@ -14,7 +14,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--students", type=int, default=20000)
-        parser.add_argument("--programmes", type=int, default=40)
+        parser.add_argument(
+            "--programmes",
+            type=int,
+            default=None,
+            help="Default: one per 500 students, at least 40.",
+        )
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -23,11 +28,18 @@ class Command(BaseCommand):
                 "seed_scale only runs with DJANGO_DEBUG=true: it fills the database."
             )
         started = time.monotonic()
+        verbose = options["verbosity"] > 1
         result = scale.seed(
-            students=options["students"], programmes=options["programmes"], seed=options["seed"]
+            students=options["students"],
+            programmes=options["programmes"],
+            seed=options["seed"],
+            log=(lambda message: self.stderr.write(message)) if verbose else None,
         )
         took = time.monotonic() - started
         self.stdout.write(
             f"{result.programmes} programmes, {result.students} students, "
-            f"{result.entries} entries, {result.diplomas} diplomas in {took:.1f} s"
+            f"{result.entries} entries, {result.diplomas} diplomas, "
+            f"{result.share_links} share links, {result.confirmations} confirmations, "
+            f"{result.staff_accesses} staff accesses, {result.audit_events} audit events "
+            f"in {took:.1f} s"
         )
