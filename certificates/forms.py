@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import io
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -17,7 +20,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from activities.models import Faculty, StudyProgramme
+from activities.models import Faculty, StudyProgramme, in_language
 from certificates import sharing
 from certificates.models import Diploma, FinalReport, ReminderTemplate, Session, ShareLink
 from cil.forms import bootstrap_widgets
@@ -173,6 +176,20 @@ class SessionForm(forms.ModelForm[Session]):
         kind.choices = [(v, capfirst(label)) for v, label in Session.Kind.choices]
 
 
+def _named_options(
+    queryset: QuerySet[Faculty] | QuerySet[StudyProgramme], empty_label: object
+) -> Callable[[], list[tuple[object, object]]]:
+    """A drop-down list's options from one narrow query, made when the form is first shown:
+    no model instance per row (there are hundreds of programmes at national scale)."""
+
+    @functools.cache
+    def options() -> list[tuple[object, object]]:
+        rows = queryset.values_list("pk", "name_en", "name_nb")
+        return [("", empty_label)] + [(pk, in_language(en, nb)) for pk, en, nb in rows]
+
+    return options
+
+
 class FiguresFilter(forms.Form):
     """The dashboards' filters: a year for everyone; faculty and programme for central staff."""
 
@@ -200,6 +217,9 @@ class FiguresFilter(forms.Form):
             programme = cast("forms.ModelChoiceField[StudyProgramme]", self.fields["programme"])
             programme.queryset = StudyProgramme.objects.order_by("name_en")
             programme.empty_label = _("All study programmes")
+            # The querysets still validate a choice.
+            faculty.choices = _named_options(faculty.queryset, faculty.empty_label)
+            programme.choices = _named_options(programme.queryset, programme.empty_label)
         else:
             del self.fields["faculty"]
             del self.fields["programme"]
