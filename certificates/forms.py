@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import io
-from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any, cast
 
 from django import forms
@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -176,18 +177,23 @@ class SessionForm(forms.ModelForm[Session]):
         kind.choices = [(v, capfirst(label)) for v, label in Session.Kind.choices]
 
 
-def _named_options(
-    queryset: QuerySet[Faculty] | QuerySet[StudyProgramme], empty_label: object
-) -> Callable[[], list[tuple[object, object]]]:
+class _NamedOptions(BaseChoiceIterator):
     """A drop-down list's options from one narrow query, made when the form is first shown:
-    no model instance per row (there are hundreds of programmes at national scale)."""
+    no model instance per row (there are hundreds of programmes at national scale), and,
+    being a choice iterator, not normalised again each time the widget reads them."""
 
-    @functools.cache
-    def options() -> list[tuple[object, object]]:
-        rows = queryset.values_list("pk", "name_en", "name_nb")
-        return [("", empty_label)] + [(pk, in_language(en, nb)) for pk, en, nb in rows]
+    def __init__(
+        self, queryset: QuerySet[Faculty] | QuerySet[StudyProgramme], empty_label: object
+    ) -> None:
+        self.queryset, self.empty_label = queryset, empty_label
 
-    return options
+    @functools.cached_property
+    def options(self) -> list[tuple[object, object]]:
+        rows = self.queryset.values_list("pk", "name_en", "name_nb")
+        return [("", self.empty_label)] + [(pk, in_language(en, nb)) for pk, en, nb in rows]
+
+    def __iter__(self) -> Iterator[tuple[object, object]]:
+        return iter(self.options)
 
 
 class FiguresFilter(forms.Form):
@@ -218,8 +224,8 @@ class FiguresFilter(forms.Form):
             programme.queryset = StudyProgramme.objects.order_by("name_en")
             programme.empty_label = _("All study programmes")
             # The querysets still validate a choice.
-            faculty.choices = _named_options(faculty.queryset, faculty.empty_label)
-            programme.choices = _named_options(programme.queryset, programme.empty_label)
+            faculty.choices = _NamedOptions(faculty.queryset, faculty.empty_label)
+            programme.choices = _NamedOptions(programme.queryset, programme.empty_label)
         else:
             del self.fields["faculty"]
             del self.fields["programme"]
