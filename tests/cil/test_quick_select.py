@@ -20,7 +20,7 @@ def _both(form: forms.Form, name: str) -> tuple[str, str]:
     widget = bound.field.widget
     assert isinstance(widget, QuickSelect)
     quick = str(bound)
-    widget.__class__ = forms.Select
+    widget.__class__ = forms.Select  # type: ignore[assignment]  # Django's own, to compare
     django = str(bound).replace("\n\n", "\n")  # Django's option template ends in a newline
     widget.__class__ = QuickSelect
     return quick, django
