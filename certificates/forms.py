@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import io
+from collections.abc import Iterator
 from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from activities.models import Faculty, StudyProgramme
+from activities.models import Faculty, StudyProgramme, in_language
 from certificates import sharing
 from certificates.models import Diploma, FinalReport, ReminderTemplate, Session, ShareLink
 from cil.forms import bootstrap_widgets
@@ -173,6 +177,25 @@ class SessionForm(forms.ModelForm[Session]):
         kind.choices = [(v, capfirst(label)) for v, label in Session.Kind.choices]
 
 
+class _NamedOptions(BaseChoiceIterator):
+    """A drop-down list's options from one narrow query, made when the form is first shown:
+    no model instance per row (there are hundreds of programmes at national scale), and,
+    being a choice iterator, not normalised again each time the widget reads them."""
+
+    def __init__(
+        self, queryset: QuerySet[Faculty] | QuerySet[StudyProgramme], empty_label: object
+    ) -> None:
+        self.queryset, self.empty_label = queryset, empty_label
+
+    @functools.cached_property
+    def options(self) -> list[tuple[object, object]]:
+        rows = self.queryset.values_list("pk", "name_en", "name_nb")
+        return [("", self.empty_label)] + [(pk, in_language(en, nb)) for pk, en, nb in rows]
+
+    def __iter__(self) -> Iterator[tuple[object, object]]:
+        return iter(self.options)
+
+
 class FiguresFilter(forms.Form):
     """The dashboards' filters: a year for everyone; faculty and programme for central staff."""
 
@@ -200,6 +223,9 @@ class FiguresFilter(forms.Form):
             programme = cast("forms.ModelChoiceField[StudyProgramme]", self.fields["programme"])
             programme.queryset = StudyProgramme.objects.order_by("name_en")
             programme.empty_label = _("All study programmes")
+            # The querysets still validate a choice.
+            faculty.choices = _NamedOptions(faculty.queryset, faculty.empty_label)
+            programme.choices = _NamedOptions(programme.queryset, programme.empty_label)
         else:
             del self.fields["faculty"]
             del self.fields["programme"]

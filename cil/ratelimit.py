@@ -60,6 +60,9 @@ def count(scope: str, key: str, window_seconds: int = 60) -> int:
     window = int(_now() // window_seconds)
     cache_key = f"rl:{scope}:{key}:{window}"
     timeout = window_seconds + 30
+    count_up = getattr(cache, "count_up", None)
+    if count_up is not None:  # the portal's database cache (cil/cache.py): one lock, one write
+        return int(count_up(cache_key, timeout))
     cache.add(cache_key, 0, timeout=timeout)
     try:
         return int(cache.incr(cache_key))

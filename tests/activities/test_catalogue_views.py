@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -183,3 +185,26 @@ def test_landing_page_query_count_does_not_grow(
     ProgrammeFactory.create_batch(size)
     with django_assert_max_num_queries(3):
         assert client.get(reverse("landing")).status_code == 200
+
+
+@pytest.mark.parametrize("language", ["en", "nb"])
+def test_catalogue_row_states_the_same_facts_as_the_activity_page(
+    client: Client, catalogue, language: str
+) -> None:
+    lecture = catalogue["lecture"]
+    lecture.size = "7.5"
+    lecture.description_en = "Talks on **global** health & care, <script>x</script>with notes."
+    lecture.save()
+    client.cookies["django_language"] = language
+    listing = client.get(reverse("activities:catalogue", args=["nursing"])).content.decode()
+    page = client.get(reverse("activities:activity", args=["nursing", lecture.pk])).content.decode()
+
+    def facts(html: str) -> list[str]:
+        lists = re.findall(r'<ul class="activity-facts.*?</ul>', html, re.S)
+        return [re.sub(r"\s+", " ", facts) for facts in lists]
+
+    assert facts(page)[0] in facts(listing)
+    link = reverse("activities:activity", args=["nursing", lecture.pk])
+    assert f'<a href="{link}">{lecture.title}</a>' in listing
+    if language == "en":
+        assert "Talks on global health &amp; care, with notes." in listing

@@ -79,3 +79,22 @@ def test_a_database_cache_url_gives_the_counting_database_cache() -> None:
         check=True,
     )
     assert "'BACKEND': 'cil.cache.DatabaseCache'" in result.stdout
+
+
+def test_the_database_cache_counts_a_window_in_one_locked_read_and_one_write(
+    database_cache: None, django_assert_max_num_queries
+) -> None:
+    assert cache.count_up("window", timeout=90) == 1  # type: ignore[attr-defined]
+    with django_assert_max_num_queries(4):  # savepoint, select for update, update, release
+        assert cache.count_up("window", timeout=90) == 2  # type: ignore[attr-defined]
+    assert cache.get("window") == 2
+    assert cache.incr("window") == 3  # the same format as add and incr
+    assert cache.count_up("window", timeout=90) == 4  # type: ignore[attr-defined]
+
+
+def test_an_expired_window_counts_from_one_again(database_cache: None) -> None:
+    assert cache.add("old-window", 7, timeout=90)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET expires = '2000-01-01T00:00Z'")  # noqa: S608
+    assert cache.count_up("old-window", timeout=90) == 1  # type: ignore[attr-defined]
+    assert cache.get("old-window") == 1  # alive again, with the new lifetime
