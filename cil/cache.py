@@ -9,6 +9,7 @@ of two simultaneous inserts succeed.
 
 ``count_up`` is the rate limit's "add 0, then add 1" in one locked read and one write, rather
 than the dozen statements (two of them counting the whole table) that ``add`` and ``incr`` take.
+Starting a new window also clears the expired entries, as Django's culling would.
 """
 
 from __future__ import annotations
@@ -80,6 +81,13 @@ class DatabaseCache(db.DatabaseCache):
                     [stored_key, self._encode(1), adapt(until)],
                 )
                 if cursor.rowcount == 1:
+                    # A new window (a new key): clear the expired entries here, since
+                    # Django's culling runs only on set and add and the windows would pile
+                    # up. The expiry column's index keeps this to the rows it removes.
+                    cursor.execute(
+                        f"DELETE FROM {table} WHERE {expires} < %s",  # noqa: S608  # nosec B608
+                        [adapt(now)],
+                    )
                     return 1
                 # Another process added it a moment ago: count on from its count.
                 cursor.execute(select, [adapt(now), stored_key])

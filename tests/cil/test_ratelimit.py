@@ -98,3 +98,20 @@ def test_an_expired_window_counts_from_one_again(database_cache: None) -> None:
         cursor.execute(f"UPDATE {TABLE} SET expires = '2000-01-01T00:00Z'")  # noqa: S608
     assert cache.count_up("old-window", timeout=90) == 1  # type: ignore[attr-defined]
     assert cache.get("old-window") == 1  # alive again, with the new lifetime
+
+
+def test_starting_a_new_window_clears_expired_entries(database_cache: None) -> None:
+    """Each window is a new key, so counting must not leave the old ones behind for ever:
+    the table would grow with every client and minute (Django's own culling runs only on
+    set and add)."""
+    for n in range(5):
+        assert cache.add(f"gone-{n}", n, timeout=90)
+    assert cache.add("alive", 1, timeout=900)
+    with connection.cursor() as cursor:
+        past = f"UPDATE {TABLE} SET expires = '2000-01-01T00:00Z' WHERE cache_key LIKE %s"  # noqa: S608
+        cursor.execute(past, ["%gone-%"])
+    assert cache.count_up("new-window", timeout=90) == 1  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key FROM {TABLE}")  # noqa: S608
+        keys = sorted(row[0] for row in cursor.fetchall())
+    assert [k.rsplit(":", 1)[-1] for k in keys] == ["alive", "new-window"]
