@@ -16,6 +16,10 @@
 # is stopped and removed on exit, whatever happens; on failure every log is printed (its last
 # lines) and kept in test-artifacts/cluster/.
 #
+# Step 3 of the guide (the release) is this checkout: `make cluster-test` first runs
+# `make dev-setup`, which installs requirements-dev.txt (requirements.txt and the test tools)
+# into .venv, runs `make assets` and compiles the messages with the guide's command.
+#
 # Arguments go to pytest (`make cluster-test CLUSTER_ARGS="-k lockout"`).
 # CLUSTER_TIMEOUT (seconds, default 1200) bounds the tests' run.
 set -euo pipefail
