@@ -272,10 +272,11 @@ done
 # --- The tests ------------------------------------------------------------------------------------
 echo "== pytest tests/cluster through http://127.0.0.1:$PROXY"
 # The tests use the cluster's database and bucket directly for their set-up and checks: they get
-# the same file (with this shell's PATH and HOME, for Chromium).
+# the same file (with this shell's PATH and HOME, for Chromium). CLUSTER_TIMEOUT bounds them
+# (--foreground: Ctrl-C still reaches pytest).
 passed=("PATH=$PATH" "HOME=${HOME:-$WORK/home}" LANG=C.UTF-8)
 for name in TMPDIR CHROMIUM_PATH; do [[ -n ${!name:-} ]] && passed+=("$name=${!name}"); done
 env -i "${passed[@]}" "${env_file[@]}" \
   CIL_CLUSTER_URL="http://127.0.0.1:$PROXY" \
-  timeout --kill-after=30 "${CLUSTER_TIMEOUT:-1200}" \
+  timeout --foreground --kill-after=30 "${CLUSTER_TIMEOUT:-1200}" \
   "$BIN/python" -m pytest -p no:cacheprovider tests/cluster "$@"
