@@ -6,7 +6,8 @@
 # Run it:    scripts/s3-server.sh            (port 9000, bucket cil-files; Ctrl-C stops it)
 #            S3_PORT=9100 S3_BUCKET=other scripts/s3-server.sh
 # Source it: . scripts/s3-server.sh; start_s3_server   (in the background, stopped at exit;
-#            sets and exports STORAGE_URL and the AWS_* keys for what the script starts next)
+#            sets and exports STORAGE_URL and the AWS_* keys for what the script starts next;
+#            S3_LOG names a file for the server's log, /dev/null by default)
 #
 # The portal then stores its files there with:
 #   STORAGE_URL="s3://cil-files?endpoint_url=http://127.0.0.1:9000&region_name=us-east-1"
@@ -28,7 +29,9 @@ client = boto3.client(
     "s3", endpoint_url=f"http://{host}:{port}", region_name="us-east-1",
     aws_access_key_id="local-test", aws_secret_access_key="local-test",  # moto takes any
 )
-for _ in range(100):
+# moto takes a few seconds to import, longer on a busy machine.
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
     try:
         client.create_bucket(Bucket=bucket, ACL="private")
         break
@@ -50,7 +53,7 @@ _s3_exports() {
 
 start_s3_server() {
   echo "== starting a local S3 server (moto) on $S3_HOST:$S3_PORT, bucket $S3_BUCKET"
-  "$S3_BIN/moto_server" -H "$S3_HOST" -p "$S3_PORT" >/dev/null 2>&1 &
+  "$S3_BIN/moto_server" -H "$S3_HOST" -p "$S3_PORT" >"${S3_LOG:-/dev/null}" 2>&1 &
   S3_PID=$!
   trap stop_s3_server EXIT
   _s3_wait_and_create_bucket

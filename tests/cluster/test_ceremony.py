@@ -1,4 +1,5 @@
-"""A ceremony's diplomas, worked through by two workers at once: each diploma issued once.
+"""A ceremony's diplomas, worked through by two workers at once: each diploma issued once, its
+PDF and credential in the private bucket, downloaded through either app server as stored.
 
 The administrator starts the ceremony in several batches, and by mistake starts the first one
 twice (a double click, or two administrators at once), so that both workers hold tasks for the
@@ -16,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from activities.models import ProgrammeRole
 from certificates import workflow
 from certificates.models import Diploma, DiplomaBatch
-from tests.cluster.conftest import INSTANCE, client_from, sign_in
+from tests.cluster.conftest import INSTANCE, Bucket, client_from, sign_in
 from tests.factories import (
     PASSWORD,
     ActivityFactory,
@@ -34,7 +35,7 @@ BATCH = 10
 PLACES = ("home", "home", "abroad")  # what every test programme's rules ask for
 
 
-def test_fifty_diplomas_through_two_workers_are_each_issued_once() -> None:
+def test_fifty_diplomas_through_two_workers_are_each_issued_once(bucket: Bucket) -> None:
     run = uuid.uuid4().hex[:8]
     programme = ProgrammeFactory(code=f"ceremony-{run}")
     admin = ProgrammeRoleFactory(
@@ -106,3 +107,26 @@ def test_fifty_diplomas_through_two_workers_are_each_issued_once() -> None:
     workers = {t.worker_ids[0] for t in tasks}
     assert len(workers) == 2, workers  # and both workers took part
     assert started_on == {"web1", "web2"}
+
+    # Every diploma's PDF and credential are objects in the bucket, private.
+    stored = bucket.object_keys()
+    for diploma in issued:
+        assert {diploma.pdf.name, diploma.credential.name} <= stored, diploma.number
+    first = issued[0]
+    assert bucket.anonymous_get(first.pdf.name) == 403
+    assert bucket.anonymous_get(first.credential.name) == 403
+    # Downloaded through nginx from either app server (consecutive requests alternate), byte
+    # for byte as stored.
+    with client_from("127.0.3.1") as client:
+        assert sign_in(client, admin.email, PASSWORD).status_code == 302
+        for path, key in (
+            (f"/diplomas/{first.pk}/pdf/", first.pdf.name),
+            (f"/diplomas/{first.pk}/credential/", first.credential.name),
+        ):
+            served_by = set()
+            for _ in range(2):
+                response = client.get(path)
+                assert response.status_code == 200, path
+                assert response.content == bucket.read(key), path
+                served_by.add(response.headers[INSTANCE])
+            assert served_by == {"web1", "web2"}, path

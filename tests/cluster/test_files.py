@@ -1,22 +1,25 @@
-"""A file uploaded through one app server is there for the other: MEDIA_ROOT is shared."""
+"""A file uploaded through one app server is there for the other: both keep their files in one
+private S3 bucket, which nobody reads without the portal's keys."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import FilePayload, Page, expect
 
 from portfolio.models import Evidence
-from tests.cluster.conftest import INSTANCE
-from tests.factories import PASSWORD, EnrolmentFactory, EntryFactory, UserFactory, tiny_pdf
+from tests.cil.test_s3_storage import large_pdf
+from tests.cluster.conftest import INSTANCE, Bucket
+from tests.factories import PASSWORD, EnrolmentFactory, EntryFactory, UserFactory
 
 pytestmark = pytest.mark.cluster
 
 
 def test_evidence_uploaded_on_one_server_downloads_from_the_other(
-    page: Page, cluster_url: str
+    page: Page, cluster_url: str, bucket: Bucket, cluster_media_root: Path
 ) -> None:
     student = UserFactory(email=f"student-{uuid.uuid4().hex[:8]}@uni.example")
     entry = EntryFactory(enrolment=EnrolmentFactory(student=student))
@@ -29,7 +32,13 @@ def test_evidence_uploaded_on_one_server_downloads_from_the_other(
     expect(page).not_to_have_url(re.compile("/accounts/login/"))
 
     page.goto(f"{cluster_url}/portfolio/entries/{entry.pk}/")
-    content = tiny_pdf()
+    # Large enough to pass through nginx's temporary file and to come back through the app
+    # server's spool file on disk; below the 5 MB from which the portal uploads in parts. (The
+    # local S3 server, moto 5.2, stores an object completed from a multipart upload without
+    # any ACL and then serves it to anyone, where S3 keeps it private, so the anonymous GET
+    # below would say nothing about the portal. The multipart upload has its own test in
+    # tests/cil/test_s3_storage.py.)
+    content = large_pdf(4)
     page.get_by_label("File").set_input_files(
         files=[FilePayload(name="programme.pdf", mimeType="application/pdf", buffer=content)]
     )
@@ -38,6 +47,14 @@ def test_evidence_uploaded_on_one_server_downloads_from_the_other(
     uploaded_on = posted.value.headers[INSTANCE]
     expect(page.locator("#evidence")).to_contain_text("programme.pdf")
     evidence = Evidence.objects.get(entry=entry)
+
+    # The upload is an object in the bucket, byte for byte, and not on any server's disk.
+    key = evidence.file.name
+    assert key in bucket.object_keys()
+    assert bucket.read(key) == content
+    assert not [p for p in cluster_media_root.rglob("*") if p.is_file()]
+    # The bucket is private: its plain address answers no one without the portal's keys.
+    assert bucket.anonymous_get(key) == 403
 
     # nginx takes the app servers in turn: a few downloads reach both.
     served_by = set()
