@@ -341,6 +341,32 @@ def test_a_ceremony_is_issued_in_the_background(personas: Personas, committed) -
     assert "3 of 3 issued" in progress.content.decode()
 
 
+def test_a_ceremony_in_parts_issues_every_diploma_and_finishes_with_the_last(
+    personas: Personas, monkeypatch
+) -> None:
+    """A batch is cut into tasks of ``PART`` students, so that every worker takes a share;
+    whichever part counts the last diploma marks the batch done."""
+    from certificates import tasks
+    from tests.factories import UserFactory
+
+    monkeypatch.setattr(tasks, "PART", 2)  # three students: two tasks
+    students = [presented(personas, student=UserFactory()) for _ in range(3)]
+    batch = DiplomaBatch.objects.create(
+        programme=personas.programme_p,
+        created_by=personas.admin_p,
+        language="en",
+        enrolment_ids=[e.pk for e in students] + [students[0].pk],  # one twice: refused
+    )
+    tasks.issue_batch.call(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, len(batch.failed), batch.percent) == ("done", 3, 1, 100)
+    assert batch.failed[0]["enrolment"] == students[0].pk
+    assert batch.finished_at is not None
+    assert sorted(Diploma.objects.values_list("enrolment_id", flat=True)) == sorted(
+        e.pk for e in students
+    )
+
+
 def test_a_batch_whose_starter_was_deleted_says_so_for_each_student(personas: Personas) -> None:
     from certificates.tasks import issue_batch
 
