@@ -157,6 +157,9 @@ def base_env(work: Path) -> dict[str, str]:
         # the sign-in, are measured.
         CIL_MFA_REQUIRED_FOR_STAFF="false",
         LOG_LEVEL="WARNING",
+        # Mail (a diploma's notice, an organiser's request) is kept in memory: no mail server
+        # on loopback, and its time is the relay's.
+        EMAIL_URL="locmemmail://",
         # Diplomas sealed with a demo seal (PAdES B-B: no timestamp authority, whose answer
         # time is the network's) and credentials signed with a key, both made for the run
         # (prepare_signing); the key also signs the status list and is in the DID document.
@@ -175,9 +178,13 @@ def prepare_signing(env: dict[str, str]) -> None:
 
 
 def python(env: dict[str, str], *args: str) -> str:
-    return subprocess.run(  # nosec B603 - the benchmark runs its own tools with arguments it builds
-        [PY, *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    ).stdout
+    done = subprocess.run(  # nosec B603 - the benchmark runs its own tools with arguments it builds
+        [PY, *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        tail = "\n".join(done.stderr.strip().splitlines()[-15:])
+        raise SystemExit(f"bench: python {' '.join(args)} failed ({done.returncode}):\n{tail}")
+    return done.stdout
 
 
 def manage(env: dict[str, str], *args: str, debug: bool = False) -> str:
