@@ -26,6 +26,7 @@ import argparse
 import json
 import sys
 import time
+from functools import partial
 from typing import Any
 
 import django
@@ -48,7 +49,7 @@ def main() -> None:
     from certificates.forms import PRESENTATION_FORMS
     from certificates.models import Diploma, DiplomaBatch
     from cil.graduation import confirmed_graduation_email
-    from cil.models import GraduationAddress
+    from cil.models import GraduationAddress, User
     from portfolio.models import Enrolment
 
     def make_ready(enrolment: Enrolment, admin: Any) -> None:
@@ -90,7 +91,7 @@ def main() -> None:
         .filter(ready__gt=0)
         .order_by("code")
     )
-    chosen: list[tuple[StudyProgramme, object, list[int]]] = []
+    chosen: list[tuple[StudyProgramme, User, list[int]]] = []
     total = 0
     for programme in programmes:
         if total >= args.students:
@@ -126,12 +127,12 @@ def main() -> None:
     started_at = timezone.now()
     started = time.monotonic()
     batches = []
-    for programme, admin, ids in chosen:
+    for programme, issuer, ids in chosen:
         with transaction.atomic():
             batch = DiplomaBatch.objects.create(
-                programme=programme, created_by=admin, language="both", enrolment_ids=ids
+                programme=programme, created_by=issuer, language="both", enrolment_ids=ids
             )
-            transaction.on_commit(lambda pk=batch.pk: tasks.issue_batch.enqueue(batch_id=pk))
+            transaction.on_commit(partial(tasks.issue_batch.enqueue, batch_id=batch.pk))
         batches.append(batch.pk)
     deadline = started + args.timeout
     while time.monotonic() < deadline:

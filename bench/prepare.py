@@ -158,7 +158,7 @@ def main() -> None:
             language="en",
         )
         (sent,) = mail.outbox
-        found = re.search(r"/confirm/[^/\s]+/", sent.body)
+        found = re.search(r"/confirm/[^/\s]+/", str(sent.body))
         if found is None:
             raise SystemExit("bench.prepare: the organiser's mail has no confirmation link")
         return found.group(0)
