@@ -159,7 +159,7 @@ def base_env(work: Path) -> dict[str, str]:
         LOG_LEVEL="WARNING",
         # Mail (a diploma's notice, an organiser's request) is kept in memory: no mail server
         # on loopback, and its time is the relay's.
-        EMAIL_URL="locmemmail://",
+        EMAIL_URL="memorymail://",
         # Diplomas sealed with a demo seal (PAdES B-B: no timestamp authority, whose answer
         # time is the network's) and credentials signed with a key, both made for the run
         # (prepare_signing); the key also signs the status list and is in the DID document.
