@@ -210,10 +210,11 @@ def main() -> None:
         ],
         "DID document": [target(reverse("did_document"))],
     }
-    # Made through the portal's code, after the pages above were picked (the diplomas issued
-    # here are not among the verification page's).
+    # Made through the portal's code, after the pages above were picked; the students whose
+    # diplomas are issued again here are not those of the verification page.
     certified = list(
         Enrolment.objects.filter(stage="certified", diplomas__revoked_at__isnull=True)
+        .exclude(pk__in=[d.enrolment_id for d in diplomas])
         .select_related("student", "programme")
         .order_by("pk")[:VARIANTS]
     )
