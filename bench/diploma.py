@@ -71,10 +71,18 @@ def main() -> None:
     def render_signed() -> bytes:
         return seal.sign_pdf(render_diploma())
 
-    # The student's diploma as issuing leaves it: with a place in the status list (not saved).
-    valid = Diploma.objects.filter(enrolment=enrolment, revoked_at__isnull=True).order_by("-pk")[0]
-    some_list = status_list_row()
-    valid.status_list_id, valid.status_index = some_list.pk, 0
+    # The diploma as issuing makes it (certificates.diploma.create), with a place in the
+    # status list; not saved.
+    valid = Diploma(
+        enrolment=enrolment,
+        language=Diploma.Language.BOTH,
+        content=content,
+        issued_at=timezone.now(),
+        issued_by=issuer,
+        number="BENCH-1",
+        status_list=status_list_row(),
+        status_index=0,
+    )
 
     def render_signed_credential() -> bytes:
         pdf = render_signed()
