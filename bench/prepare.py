@@ -237,12 +237,10 @@ def main() -> None:
         }
         for e in certified
     ]
-    # Students someone on the staff has looked at, most such records first where the data has
-    # them (seed_scale records staff accesses), else the students above.
+    # Students someone on the staff has looked at, where the data has such records
+    # (seed_scale records staff accesses), else the students above.
     seen = _spread(
-        User.objects.filter(pk__in=StaffAccess.objects.values("student"))
-        .annotate(n=Count("staff_accesses"))
-        .order_by("-n", "pk")
+        User.objects.filter(pk__in=StaffAccess.objects.values("student")).order_by("pk")
         if StaffAccess.objects.exists()
         else User.objects.filter(pk__in=[e.student_id for e in students]).order_by("pk")
     )
