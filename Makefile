@@ -12,7 +12,7 @@ help:
 	@echo "make run   - set up everything on a fresh machine and serve the portal with demo data on http://127.0.0.1:8000"
 	@echo "make test  - set up what the suite needs (PostgreSQL, Chromium) and run ruff, mypy and the whole suite"
 	@echo "make cluster-test - two app servers, two workers and nginx (deploy/) on this machine, tested through nginx"
-	@echo "make bench - benchmark at 2,000 and 20,000 students on PostgreSQL and gunicorn (docs/performance.md)"
+	@echo "make bench - benchmark at 2,000, 20,000 and 200,000 students on PostgreSQL and gunicorn; BENCH_ARGS=\"--sizes 2000,20000\" picks sizes (docs/performance.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

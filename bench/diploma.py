@@ -5,14 +5,18 @@ Renders, in turn, in this one process:
 * one certified student's diploma as issuing renders it (``render_pdf``, default language:
   both, one page each), unsigned;
 * the same, sealed (``render_pdf`` then ``seal.sign_pdf``): the signed diploma;
+* the signed diploma with its credential (``render_pdf``, ``seal.sign_pdf``, then
+  ``credential.build`` and ``credential.sign`` of the student's diploma with a status list
+  entry): what issuing computes, without the database and storage around it. Its budget is
+  a multiple of the text alone (below);
 * issuing it (``certificates.diploma.create``: snapshot, render, seal, status list entry, the
   signed credential, both files stored) inside a transaction that is rolled back, the student's
   valid diploma revoked inside it first, so the database is left as it was;
 * a minimal one-page document through the same WeasyPrint (the budget's yardstick);
 * the diploma's own text with no design at all: each block of it a plain paragraph, one page
   per language, no table, image, QR code or stylesheet. It shows how much of the diploma's
-  time is the amount of text, which no layout can avoid. The signed diploma's budget is a
-  multiple of it.
+  time is the amount of text, which no layout can avoid. The budget of the signed diploma
+  with its credential is a multiple of it.
 
 It needs a seal (``CIL_SEAL_P12_FILE``) and a credential key (``CIL_VC_KEYS_DIR``): bench/run.py
 makes a demo seal and a key in its temporary folder.
@@ -29,6 +33,7 @@ import json
 import re
 import sys
 import time
+from typing import Any
 
 import django
 
@@ -44,7 +49,7 @@ def main() -> None:
     from django.utils import timezone
     from weasyprint import HTML
 
-    from certificates import diploma, seal
+    from certificates import credential, diploma, seal
     from certificates.models import Diploma
     from cil.models import User
     from cil.vc import keys
@@ -65,6 +70,26 @@ def main() -> None:
 
     def render_signed() -> bytes:
         return seal.sign_pdf(render_diploma())
+
+    # The diploma as issuing makes it (certificates.diploma.create), with a place in the
+    # status list; not saved.
+    valid = Diploma(
+        enrolment=enrolment,
+        language=Diploma.Language.BOTH,
+        content=content,
+        issued_at=timezone.now(),
+        issued_by=issuer,
+        number="BENCH-1",
+        status_list=status_list_row(),
+        status_index=0,
+    )
+
+    def render_signed_credential() -> bytes:
+        pdf = render_signed()
+        signed = credential.sign(credential.build(valid))
+        if not signed.get("proof"):
+            raise SystemExit("bench.diploma: the credential was not signed")
+        return pdf
 
     class RollBack(Exception):
         pass
@@ -106,6 +131,7 @@ def main() -> None:
     renders = (
         ("diploma", render_diploma),
         ("signed", render_signed),
+        ("signed_credential", render_signed_credential),
         ("issue", issue),
         ("minimal", render_minimal),
         ("text_only", render_text_only),
@@ -118,11 +144,19 @@ def main() -> None:
             took = (time.perf_counter() - started) * 1000
             if not pdf.startswith(b"%PDF-"):
                 raise SystemExit(f"bench.diploma: {name} did not render a PDF")
-            if name in ("signed", "issue") and b"/ByteRange" not in pdf:
+            if name in ("signed", "signed_credential", "issue") and b"/ByteRange" not in pdf:
                 raise SystemExit(f"bench.diploma: {name} made a PDF without the seal")
             if i:
                 times[name].append(took)
     json.dump(times, sys.stdout)
+
+
+def status_list_row() -> Any:
+    """A revocation list to name in the credential: the first, or a new one."""
+    from certificates.models import StatusList
+
+    found = StatusList.objects.order_by("pk").first()
+    return found or StatusList.objects.create(purpose=StatusList.Purpose.REVOCATION)
 
 
 _BLOCK_END = re.compile(r"</(p|h1|h2|h3|li|tr|div|header|footer)>|<br>", re.I)

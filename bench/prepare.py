@@ -1,17 +1,29 @@
 """Pick what the benchmark requests from a seeded database, and sign its users in.
 
-Run by bench/run.py as ``python -m bench.prepare`` against a database filled by
+Run by bench/run.py as ``python -m bench.prepare --work DIR`` against a database filled by
 ``seed_scale``; prints JSON: for every key page a few URLs (different students and
 programmes, picked the same way at every data size), each with the session cookie of a user
-who may open it, plus the floor page, the upload target and the enrolment whose diploma is
+who may open it, plus the floor page, the upload targets and the enrolment whose diploma is
 rendered.
+
+What the scale data lacks for a page is made here through the portal's own code, as users
+would: share links (``sharing.create_link``; the address is the token derived from the link),
+organisers' confirmation requests (``confirmations.request_confirmation``; its mail, sent at
+once by the immediate task backend that bench/run.py sets for this process, carries the only
+copy of the link) and issued diplomas whose sealed PDFs the verification page's check is sent
+(``diploma.create``, the student's former diploma revoked first, as a re-issue does). The
+PDFs are written to ``DIR``.
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime
 import json
 import random
+import re
 import sys
+from pathlib import Path
 from typing import Any
 
 import django
@@ -53,16 +65,27 @@ def status_list_in_use() -> Any:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--work", required=True, help="folder for the diploma PDFs to check")
+    args = parser.parse_args()
     django.setup()
     from django.conf import settings
+    from django.core import mail
+    from django.db import transaction
     from django.db.models import Count, Q
     from django.test import Client
     from django.urls import reverse
+    from django.utils import timezone
 
     from activities.models import ProgrammeRole, StudyProgramme
+    from certificates import diploma, sharing
     from certificates.models import Diploma, FinalReport
     from cil.models import User
-    from portfolio.models import Enrolment, Entry
+    from portfolio import confirmations
+    from portfolio.models import Enrolment, Entry, StaffAccess
+
+    # The organisers' mails stay in this process, where their links are read.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
     sessions: dict[int, str] = {}
 
@@ -109,6 +132,49 @@ def main() -> None:
     def target(path: str, user: User | None = None) -> dict[str, str]:
         return {"path": path, "cookie": cookie(user) if user else ""}
 
+    def shared_link(enrolment: Enrolment) -> str:
+        """A link showing the diploma, the activities and every shareable reflection."""
+        link = sharing.create_link(
+            enrolment=enrolment,
+            by=enrolment.student,
+            label="Bench",
+            language="en",
+            expires_on=datetime.date.today() + datetime.timedelta(days=30),
+            show_activities=True,
+            reflections=sharing.shareable_reflections(enrolment),
+            photos=sharing.shareable_photos(enrolment),
+        )
+        return reverse("certificates:shared", args=[sharing.token_for(link)])
+
+    def confirmation_link(student: User, entry: Entry) -> str:
+        """A confirmation request on the entry; the link is read from the organiser's mail."""
+        mail.outbox = []
+        confirmations.request_confirmation(
+            entry=entry,
+            by=student,
+            organiser_name="Bench Organiser",
+            organiser_email="organiser@bench.example",
+            message="Please confirm my part in this activity.",
+            language="en",
+        )
+        (sent,) = mail.outbox
+        found = re.search(r"/confirm/[^/\s]+/", str(sent.body))
+        if found is None:
+            raise SystemExit("bench.prepare: the organiser's mail has no confirmation link")
+        return found.group(0)
+
+    def issued_pdf(enrolment: Enrolment, path: Path) -> str:
+        """A diploma issued again for the student, its sealed PDF written to ``path``."""
+        issuer = staff_of(enrolment.programme_id, admin_role)
+        with transaction.atomic():
+            Diploma.objects.filter(enrolment=enrolment, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+            issued, _ = diploma.create(enrolment=enrolment, by=issuer, language="both")
+        with issued.pdf.open("rb") as stored:
+            path.write_bytes(stored.read())
+        return str(path)
+
     pages = {
         "student home": [target(reverse("portfolio:home"), e.student) for e in students],
         "portfolio entry": [
@@ -144,26 +210,66 @@ def main() -> None:
         ],
         "DID document": [target(reverse("did_document"))],
     }
+    # Made through the portal's code, after the pages above were picked; the students whose
+    # diplomas are issued again here are not those of the verification page.
+    certified = list(
+        Enrolment.objects.filter(stage="certified", diplomas__revoked_at__isnull=True)
+        .exclude(pk__in=[d.enrolment_id for d in diplomas])
+        .select_related("student", "programme")
+        .order_by("pk")[:VARIANTS]
+    )
+    pages["share page"] = [target(shared_link(e)) for e in certified]
+    # Activities an organiser can still confirm, with no request waiting yet.
+    askable = _spread(
+        Entry.objects.filter(status__in=confirmations.ASKABLE, enrolment__status="active")
+        .exclude(confirmations__status="open")
+        .select_related("enrolment__student")
+        .order_by("pk")
+    )
+    pages["organiser confirmation"] = [
+        target(confirmation_link(entry.enrolment.student, entry)) for entry in askable
+    ]
+    pages["PDF check"] = [
+        {
+            "path": reverse("certificates:check_pdf"),
+            "cookie": "",
+            "file": issued_pdf(e, Path(args.work) / f"diploma-{e.pk}.pdf"),
+        }
+        for e in certified
+    ]
+    # Students someone on the staff has looked at, where the data has such records
+    # (seed_scale records staff accesses), else the students above.
+    seen = _spread(
+        User.objects.filter(pk__in=StaffAccess.objects.values("student")).order_by("pk")
+        if StaffAccess.objects.exists()
+        else User.objects.filter(pk__in=[e.student_id for e in students]).order_by("pk")
+    )
+    pages["who has seen it"] = [target(reverse("portfolio:staff_accesses"), u) for u in seen]
     floor = [target(reverse("bench:floor"), e.student) for e in students]
 
-    # The upload goes to a draft activity of a student who has not started elsewhere.
-    draft = (
+    # The uploads (one to the folder, one to the S3 bucket) go to draft activities of students
+    # who have not started elsewhere.
+    drafts = (
         Entry.objects.filter(status="draft", enrolment__status="active")
         .filter(~Q(enrolment__entries__status="submitted"))
         .select_related("enrolment__student")
-        .order_by("pk")[0]
+        .order_by("pk")[:2]
     )
-    certified = Enrolment.objects.filter(stage="certified").order_by("pk")[0]
+    uploads = [
+        {
+            "form": reverse("portfolio:entry", args=[draft.pk]),
+            "action": reverse("portfolio:evidence_add", args=[draft.pk]),
+            "cookie": cookie(draft.enrolment.student),
+        }
+        for draft in drafts
+    ]
     json.dump(
         {
             "floor": floor,
             "pages": pages,
-            "upload": {
-                "form": reverse("portfolio:entry", args=[draft.pk]),
-                "action": reverse("portfolio:evidence_add", args=[draft.pk]),
-                "cookie": cookie(draft.enrolment.student),
-            },
-            "diploma_enrolment": certified.pk,
+            "upload": uploads[0],
+            "upload_s3": uploads[1],
+            "diploma_enrolment": Enrolment.objects.filter(stage="certified").order_by("pk")[0].pk,
         },
         sys.stdout,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import copy
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
@@ -58,21 +59,35 @@ def test_the_upload_is_a_real_pdf_of_the_size_asked_for(tmp_path: Path) -> None:
         assert len(PdfReader(f, strict=True).pages) == 1
 
 
-def _results(**changes: float) -> dict:
+def _results(**changes: Any) -> dict:
     page = {"median_ratio": 2.0, "p95_ratio": 3.0, "queries": 9}
+    upload = {"growth_mb": 5.0}
     results: dict[str, Any] = {
-        "sizes": [2000, 20000],
+        "sizes": [2000, 20000, 200000],
         "pages": {"floor": dict(page), "student home": dict(page)},
-        "queries_small": {"floor": 9, "student home": 9},
-        "diploma": {"signed_ratio": 2.0, "issue_ratio": 1.2},
-        "upload": {"growth_mb": 5.0},
-        "load": {"floor": {"errors": 0}, "student home": {"errors": 0}},
+        "queries": {size: {"floor": 4, "student home": 9} for size in ("2000", "20000", "200000")},
+        "diploma": {"signed_ratio": 1.8, "issue_ratio": 1.2},
+        "upload": {"local folder": dict(upload), "S3 bucket": dict(upload)},
+        "load": {
+            "floor": {"errors": 0, "rps": 400.0},
+            "student home": {"errors": 0, "rps": 200.0},
+        },
+        "ceremony": {"students": 200, "seconds": 40.0, "problems": []},
+        "minutes": 12.0,
     }
     for key, value in changes.items():
         if key in page:
             results["pages"]["student home"][key] = value
-        elif key == "errors":
-            results["load"]["student home"]["errors"] = value
+        elif key == "queries_at_20000":
+            results["queries"]["20000"]["student home"] = value
+        elif key in ("errors", "rps"):
+            results["load"]["student home"][key] = value
+        elif key.startswith("upload_"):
+            results["upload"][value[0]] = value[1]
+        elif key.startswith("ceremony_"):
+            results["ceremony"][key.removeprefix("ceremony_")] = value
+        elif key == "minutes":
+            results["minutes"] = value
         else:
             results[key.split("_", 1)[0]][key.split("_", 1)[1]] = value
     return results
@@ -85,31 +100,104 @@ def test_budgets_met_are_not_reported() -> None:
 @pytest.mark.parametrize(
     ("change", "missed"),
     [
-        ({"median_ratio": 4.2}, "student home: median 4.2x the floor"),
-        ({"p95_ratio": 6.5}, "student home: p95 6.5x the floor"),
-        ({"queries": 10}, "student home: 9 queries at 2000 students, 10 at 20000"),
-        ({"diploma_signed_ratio": 3.5}, "diploma: signed 3.5x its text as paragraphs"),
+        ({"median_ratio": 3.2}, "student home: median 3.2x the floor"),
+        ({"p95_ratio": 4.5}, "student home: p95 4.5x the floor"),
+        (
+            {"queries_at_20000": 10},
+            "student home: 9 queries at 2000, 10 queries at 20000, 9 queries at 200000",
+        ),
+        (
+            {"diploma_signed_ratio": 2.5},
+            "diploma: signed with its credential 2.5x its text as paragraphs",
+        ),
         ({"diploma_issue_ratio": 1.6}, "diploma: issuing 1.60x rendering it unsigned"),
-        ({"upload_growth_mb": 30.0}, "upload: memory grew 30.0 MB"),
+        (
+            {"upload_local": ("local folder", {"growth_mb": 30.0})},
+            "upload to the local folder: memory grew 30.0 MB",
+        ),
+        (
+            {"upload_s3": ("S3 bucket", {"growth_mb": 31.5})},
+            "upload to the S3 bucket: memory grew 31.5 MB",
+        ),
+        ({"upload_s3": ("S3 bucket", None)}, "upload to the S3 bucket: not measured"),
         ({"errors": 1}, "load on student home: 1 errors"),
+        ({"rps": 150.0}, "load on student home: 0.38x the floor's requests"),
+        ({"ceremony_seconds": 61.0}, "ceremony: 200 diplomas took 61 s"),
+        (
+            {"ceremony_problems": ["3 students got more than one diploma"]},
+            "ceremony: 3 students got more than one diploma",
+        ),
+        ({"minutes": 15.5}, "the benchmark took 15.5 minutes"),
     ],
 )
 def test_each_budget_missed_is_reported(change: dict, missed: str) -> None:
     assert run.check(_results(**copy.deepcopy(change))) == [missed]
 
 
-def test_the_diploma_ratios_are_signed_to_text_and_issuing_to_unsigned() -> None:
+def test_the_budgets_are_those_of_national_scale() -> None:
+    assert run.BUDGETS["median_ratio"] == 3.0
+    assert run.BUDGETS["p95_ratio"] == 4.0
+    assert run.BUDGETS["load_ratio"] == 0.4
+    assert run.BUDGETS["diploma_signed_ratio"] == 2.0
+    assert run.BUDGETS["ceremony_seconds"] == 60.0
+    assert run.DEFAULT_SIZES == (2000, 20000, 200000)
+
+
+def test_the_diploma_budget_is_the_signed_diploma_with_its_credential_to_its_text() -> None:
     renders = {
         "diploma": [100.0, 120.0, 110.0],
         "signed": [130.0, 120.0, 125.0],
+        "signed_credential": [140.0, 150.0, 145.0],
         "issue": [150.0, 160.0, 140.0],
         "minimal": [10.0, 10.0, 10.0],
         "text_only": [50.0, 50.0, 50.0],
     }
     d = run.diploma_results(renders)
-    assert d["signed_ratio"] == 125.0 / 50.0
+    assert d["signed_ratio"] == 145.0 / 50.0
     assert d["issue_ratio"] == 150.0 / 110.0
     assert d["renders"] == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "sizes"),
+    [("2000,20000", [2000, 20000]), ("200000, 2000", [2000, 200000]), ("300", [300])],
+)
+def test_sizes_are_read_smallest_first(text: str, sizes: list[int]) -> None:
+    assert run.parse_sizes(text) == sizes
+
+
+@pytest.mark.parametrize("text", ["", "2000,many", "0,2000", ","])
+def test_sizes_that_make_no_sense_are_refused(text: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError):
+        run.parse_sizes(text)
+
+
+def test_the_csrf_token_and_cookie_are_found_among_several_cookies() -> None:
+    headers = {"set-cookie": "sessionid=abc; HttpOnly\ncsrftoken=xyz; Path=/; SameSite=Lax"}
+    body = b'<input type="hidden" name="csrfmiddlewaretoken" value="tok123">'
+    assert run.csrf_of(headers, body) == ("tok123", "xyz")
+
+
+def test_a_form_without_csrf_says_what_was_missing() -> None:
+    with pytest.raises(SystemExit, match="no the form's CSRF token and no the csrftoken cookie"):
+        run.csrf_of({"set-cookie": "sessionid=abc; HttpOnly"}, b"<form></form>")
+    with pytest.raises(SystemExit, match=r"no the csrftoken cookie \(cookies set: none\)"):
+        run.csrf_of({}, b'name="csrfmiddlewaretoken" value="t"')
+
+
+def test_the_multipart_body_is_what_django_reads_as_a_form_with_a_file() -> None:
+    boundary, head, tail = run.multipart(
+        {"csrfmiddlewaretoken": "tok", "kind": "proof"}, "pdf", "diploma.pdf"
+    )
+    body = head + b"%PDF-1.4 bytes" + tail
+    request = RequestFactory().generic(
+        "POST", "/", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert request.POST["csrfmiddlewaretoken"] == "tok"
+    assert request.POST["kind"] == "proof"
+    upload = request.FILES["pdf"]
+    assert upload.name == "diploma.pdf"
+    assert upload.read() == b"%PDF-1.4 bytes"
 
 
 def test_p95_is_the_nearest_rank() -> None:
