@@ -333,7 +333,7 @@ def csrf_of(headers: dict[str, str], body: bytes) -> tuple[str, str]:
     if missing:
         cookies = [c.split("=", 1)[0] for c in headers.get("set-cookie", "").splitlines()]
         raise SystemExit(
-            f"no {' and no '.join(missing)} (cookies set: {', '.join(cookies) or 'none'})"
+            f"missing {' and '.join(missing)} (cookies set: {', '.join(cookies) or 'none'})"
         )
     assert token and cookie  # nosec B101 - for the type checker: both were found above
     return token.group(1).decode(), cookie.group(1)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection
 from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -179,9 +180,9 @@ def test_the_csrf_token_and_cookie_are_found_among_several_cookies() -> None:
 
 
 def test_a_form_without_csrf_says_what_was_missing() -> None:
-    with pytest.raises(SystemExit, match="no the form's CSRF token and no the csrftoken cookie"):
+    with pytest.raises(SystemExit, match="missing the form's CSRF token and the csrftoken cookie"):
         run.csrf_of({"set-cookie": "sessionid=abc; HttpOnly"}, b"<form></form>")
-    with pytest.raises(SystemExit, match=r"no the csrftoken cookie \(cookies set: none\)"):
+    with pytest.raises(SystemExit, match=r"missing the csrftoken cookie \(cookies set: none\)"):
         run.csrf_of({}, b'name="csrfmiddlewaretoken" value="t"')
 
 
@@ -196,6 +197,7 @@ def test_the_multipart_body_is_what_django_reads_as_a_form_with_a_file() -> None
     assert request.POST["csrfmiddlewaretoken"] == "tok"
     assert request.POST["kind"] == "proof"
     upload = request.FILES["pdf"]
+    assert isinstance(upload, UploadedFile)
     assert upload.name == "diploma.pdf"
     assert upload.read() == b"%PDF-1.4 bytes"
 
