@@ -7,7 +7,7 @@ from typing import cast
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,6 +37,7 @@ from portfolio.models import DiaryNote, Enrolment, Evidence
 from portfolio.selectors import (
     engagements,
     entries_overview,
+    overview_entries,
     own_enrolment,
     own_entry,
     programme_enrolments,
@@ -45,13 +46,19 @@ from portfolio.selectors import (
 )
 from portfolio.uploads import LimitedTemporaryFileUploadHandler
 
+# What activities/_history.html shows of an event: not its data, nor the actor's password.
+HISTORY_FIELDS = ("created_at", "action", "comment", "actor__full_name", "actor__email")
+
 
 @require_safe
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The student's home: their enrolments with progress, or how to sign up."""
+    # The entries of every enrolment in one query; the stage machine's condition for asking
+    # for final approval ({% may_move %}) reads the approved ones from them too.
     enrolments = list(
         Enrolment.objects.filter(student=request.user)
         .select_related("programme")
+        .prefetch_related(Prefetch("entries", queryset=overview_entries()))
         .order_by("status", "-created_at")
     )
     # Signed-up and completed (certified) enrolments get a card; withdrawn ones a line below.
@@ -76,7 +83,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "cards": cards,
             "withdrawn": [e for e in enrolments if e.status == Enrolment.Status.WITHDRAWN],
             # The student's own audit trail: what they and staff did concerning them.
-            "history": audit.student_events(request.user)[:30],
+            "history": audit.student_events(request.user).only(*HISTORY_FIELDS)[:30],
             "open_programmes": open_programmes,
         },
     )
