@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
@@ -22,6 +22,7 @@ from cil import audit
 from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from cil.mail import undelivered
+from cil.models import User
 from cil.responses import confirm_page, private_file
 from portfolio import access_log, confirmations, services
 from portfolio.export import build_export
@@ -46,8 +47,22 @@ from portfolio.selectors import (
 )
 from portfolio.uploads import LimitedTemporaryFileUploadHandler
 
-# What activities/_history.html shows of an event: not its data, nor the actor's password.
-HISTORY_FIELDS = ("created_at", "action", "comment", "actor__full_name", "actor__email")
+
+def _history(student: User) -> list[dict[str, Any]]:
+    """The student's latest 30 events as activities/_history.html shows them: plain values
+    (when, who, what in words, the comment), not model instances with all their columns."""
+    rows = audit.student_events(student).values_list(
+        "created_at", "actor__full_name", "actor__email", "action", "comment"
+    )[:30]
+    return [
+        {
+            "created_at": at,
+            "actor": name or email or None,
+            "label": audit.label(action),
+            "comment": comment,
+        }
+        for at, name, email, action, comment in rows
+    ]
 
 
 @require_safe
@@ -83,7 +98,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "cards": cards,
             "withdrawn": [e for e in enrolments if e.status == Enrolment.Status.WITHDRAWN],
             # The student's own audit trail: what they and staff did concerning them.
-            "history": audit.student_events(request.user).only(*HISTORY_FIELDS)[:30],
+            "history": _history(request.user),
             "open_programmes": open_programmes,
         },
     )
@@ -386,7 +401,11 @@ def export(request: AuthenticatedHttpRequest, enrolment: int) -> FileResponse:
 def staff_accesses(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who has seen my portfolio: every time staff opened part of it, newest first."""
     page = access_log.page_of(request.user, request.GET.get("page"))
-    return render(request, "portfolio/staff_accesses.html", {"page_obj": page})
+    return render(
+        request,
+        "portfolio/staff_accesses.html",
+        {"page_obj": page, "rows": access_log.rows_of(page)},
+    )
 
 
 STUDENTS_PAGE_SIZE = 50
