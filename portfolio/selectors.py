@@ -194,12 +194,13 @@ def own_enrolment(user: User, pk: int) -> Enrolment:
         raise Http404 from None
 
 
-def own_entry(user: User, pk: int) -> Entry:
-    """An entry of the signed-in student's own portfolio, or 404 (never 403: no hint it exists)."""
+def own_entry(user: User, pk: int, *, with_reflection: bool = False) -> Entry:
+    """An entry of the signed-in student's own portfolio, or 404 (never 403: no hint it exists).
+    ``with_reflection``: its reflection (or that it has none) read in the same query, for a page
+    that only shows it."""
+    related = ["activity", "enrolment__programme"] + (["reflection"] if with_reflection else [])
     try:
-        return Entry.objects.select_related("activity", "enrolment__programme").get(
-            pk=pk, enrolment__student=user
-        )
+        return Entry.objects.select_related(*related).get(pk=pk, enrolment__student=user)
     except Entry.DoesNotExist:
         raise Http404 from None
 

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -170,7 +170,9 @@ def entry_create(request: AuthenticatedHttpRequest, enrolment: int) -> HttpRespo
 
 @require_safe
 def entry(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
-    instance = own_entry(request.user, entry)
+    instance = own_entry(request.user, entry, with_reflection=True)
+    # Loaded once: the page lists the files, and the submission check asks whether there are any.
+    prefetch_related_objects([instance], "evidence")
     questions = services.reflection_questions(instance)
     so_far = None
     if instance.activity.engagements_required > 1:
