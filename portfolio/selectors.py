@@ -149,9 +149,39 @@ def with_confirmations(entries: list[Entry]) -> list[Entry]:
     return entries
 
 
+# What the home page and the progress read of an entry and its activity: the rest (the
+# description, the review comment) is left in the database.
+OVERVIEW_FIELDS = (
+    "enrolment_id",
+    "activity_id",
+    "status",
+    "started_on",
+    "country",
+    "engagements",
+    "activity__title_en",
+    "activity__title_nb",
+    "activity__location",
+    "activity__engagements_required",
+    "activity__size",
+)
+
+
+def overview_entries() -> QuerySet[Entry]:
+    """Entries as the home page lists them, with ``file_count``, their activities and no more
+    columns than it shows."""
+    return (
+        Entry.objects.select_related("activity")
+        .only(*OVERVIEW_FIELDS)
+        .annotate(file_count=Count("evidence"))
+    )
+
+
 def entries_overview(enrolment: Enrolment) -> list[Entry]:
-    """The enrolment's entries as the home page lists them, with ``file_count``: one query."""
-    return list(enrolment.entries.select_related("activity").annotate(file_count=Count("evidence")))
+    """The enrolment's entries as the home page lists them, with ``file_count``: one query,
+    none when the home page prefetched them (``Prefetch("entries", overview_entries())``)."""
+    if "entries" in getattr(enrolment, "_prefetched_objects_cache", {}):
+        return list(enrolment.entries.all())
+    return list(overview_entries().filter(enrolment=enrolment))
 
 
 # --- Scoped lookups ----------------------------------------------------------------------------
@@ -164,12 +194,13 @@ def own_enrolment(user: User, pk: int) -> Enrolment:
         raise Http404 from None
 
 
-def own_entry(user: User, pk: int) -> Entry:
-    """An entry of the signed-in student's own portfolio, or 404 (never 403: no hint it exists)."""
+def own_entry(user: User, pk: int, *, with_reflection: bool = False) -> Entry:
+    """An entry of the signed-in student's own portfolio, or 404 (never 403: no hint it exists).
+    ``with_reflection``: its reflection (or that it has none) read in the same query, for a page
+    that only shows it."""
+    related = ["activity", "enrolment__programme"] + (["reflection"] if with_reflection else [])
     try:
-        return Entry.objects.select_related("activity", "enrolment__programme").get(
-            pk=pk, enrolment__student=user
-        )
+        return Entry.objects.select_related(*related).get(pk=pk, enrolment__student=user)
     except Entry.DoesNotExist:
         raise Http404 from None
 

@@ -217,13 +217,14 @@ def delete_entry(*, entry: Entry, by: User) -> None:
 
 
 def submission_problems(entry: Entry) -> list[str]:
-    """What must be done before the entry can be submitted for approval (empty when ready)."""
+    """What must be done before the entry can be submitted for approval (empty when ready).
+    Reads the evidence and reflection the entry was loaded with, if it was (the entry page)."""
     problems = []
     if not entry.evidence.exists():
         problems.append(
             _("Upload at least one piece of evidence: a proof of participation or a photo.")
         )
-    reflection = Reflection.objects.filter(entry=entry).first()
+    reflection = _reflection_of(entry)
     if reflection is None or not reflection.is_complete:
         problems.append(_("Answer every reflection question."))
     return problems
@@ -285,9 +286,17 @@ def save_reflection(*, entry: Entry, by: User, answers: list[str]) -> Reflection
     return reflection
 
 
+def _reflection_of(entry: Entry) -> Reflection | None:
+    """The entry's reflection: the one it was loaded with (``select_related``), else read."""
+    if Entry.reflection.is_cached(entry):
+        return getattr(entry, "reflection", None)  # None: loaded, and there is none
+    return Reflection.objects.filter(entry=entry).first()
+
+
 def reflection_questions(entry: Entry) -> list[dict[str, str]]:
-    """The questions this entry's reflection answers: its own copy, or the programme's now."""
-    existing = Reflection.objects.filter(entry=entry).first()
+    """The questions this entry's reflection answers: its own copy, or the programme's now.
+    Reads the reflection the entry was loaded with, if it was (``select_related``)."""
+    existing = _reflection_of(entry)
     if existing and existing.answers:
         answers: list[dict[str, str]] = existing.answers
         return answers

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from cil import audit
 from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from cil.mail import undelivered
+from cil.models import User
 from cil.responses import confirm_page, private_file
 from portfolio import access_log, confirmations, services
 from portfolio.export import build_export
@@ -37,6 +38,7 @@ from portfolio.models import DiaryNote, Enrolment, Evidence
 from portfolio.selectors import (
     engagements,
     entries_overview,
+    overview_entries,
     own_enrolment,
     own_entry,
     programme_enrolments,
@@ -46,12 +48,32 @@ from portfolio.selectors import (
 from portfolio.uploads import LimitedTemporaryFileUploadHandler
 
 
+def _history(student: User) -> list[dict[str, Any]]:
+    """The student's latest 30 events as activities/_history.html shows them: plain values
+    (when, who, what in words, the comment), not model instances with all their columns."""
+    rows = audit.student_events(student).values_list(
+        "created_at", "actor__full_name", "actor__email", "action", "comment"
+    )[:30]
+    return [
+        {
+            "created_at": at,
+            "actor": name or email or None,
+            "label": audit.label(action),
+            "comment": comment,
+        }
+        for at, name, email, action, comment in rows
+    ]
+
+
 @require_safe
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The student's home: their enrolments with progress, or how to sign up."""
+    # The entries of every enrolment in one query; the stage machine's condition for asking
+    # for final approval ({% may_move %}) reads the approved ones from them too.
     enrolments = list(
         Enrolment.objects.filter(student=request.user)
         .select_related("programme")
+        .prefetch_related(Prefetch("entries", queryset=overview_entries()))
         .order_by("status", "-created_at")
     )
     # Signed-up and completed (certified) enrolments get a card; withdrawn ones a line below.
@@ -76,7 +98,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "cards": cards,
             "withdrawn": [e for e in enrolments if e.status == Enrolment.Status.WITHDRAWN],
             # The student's own audit trail: what they and staff did concerning them.
-            "history": audit.student_events(request.user)[:30],
+            "history": _history(request.user),
             "open_programmes": open_programmes,
         },
     )
@@ -148,7 +170,9 @@ def entry_create(request: AuthenticatedHttpRequest, enrolment: int) -> HttpRespo
 
 @require_safe
 def entry(request: AuthenticatedHttpRequest, entry: int) -> HttpResponse:
-    instance = own_entry(request.user, entry)
+    instance = own_entry(request.user, entry, with_reflection=True)
+    # Loaded once: the page lists the files, and the submission check asks whether there are any.
+    prefetch_related_objects([instance], "evidence")
     questions = services.reflection_questions(instance)
     so_far = None
     if instance.activity.engagements_required > 1:
@@ -379,7 +403,11 @@ def export(request: AuthenticatedHttpRequest, enrolment: int) -> FileResponse:
 def staff_accesses(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who has seen my portfolio: every time staff opened part of it, newest first."""
     page = access_log.page_of(request.user, request.GET.get("page"))
-    return render(request, "portfolio/staff_accesses.html", {"page_obj": page})
+    return render(
+        request,
+        "portfolio/staff_accesses.html",
+        {"page_obj": page, "rows": access_log.rows_of(page)},
+    )
 
 
 STUDENTS_PAGE_SIZE = 50

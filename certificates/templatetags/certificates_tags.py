@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils import timezone
 
 from certificates import queues
-from certificates.models import FinalReport, Session, SessionSignup
+from certificates.models import FinalReport, SessionSignup
 from certificates.next_step import NextStep, next_step_for
+from certificates.upcoming import upcoming_sessions
 from certificates.workflow import moves_for, places_closed, session_wanted
 
 register = template.Library()
@@ -19,11 +19,9 @@ register = template.Library()
 def student_sessions(enrolment: Any) -> dict[str, Any]:
     """Upcoming sessions the student can sign up for, and those they have signed up for and
     may still cancel (a session whose attendance is recorded is over for them)."""
-    upcoming = list(
-        Session.objects.filter(
-            programmes=enrolment.programme, starts_at__gt=timezone.now()
-        ).order_by("starts_at")[:10]
-    )
+    upcoming = upcoming_sessions(enrolment.programme_id)
+    if not upcoming:
+        return {"enrolment": enrolment, "rows": []}
     mine = set(
         SessionSignup.objects.filter(enrolment=enrolment, session__in=upcoming).values_list(
             "session_id", flat=True

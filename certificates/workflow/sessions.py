@@ -12,6 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from activities.roles import is_programme_admin
+from certificates import upcoming
 from certificates.models import Session, SessionSignup
 from certificates.workflow.stages import (
     Stage,
@@ -163,5 +164,6 @@ def record_attendance(
         else:
             recorded += 1
     Session.objects.filter(pk=session.pk).update(attendance_recorded_at=timezone.now())
+    upcoming.forget()  # the update sends no signal
     audit.record(actor=by, action="session.attendance", target=session, data={"recorded": recorded})
     return recorded, problems

@@ -65,9 +65,16 @@ class StageAction(StrEnum):
 
 
 def _approved_progress(enrolment: Enrolment) -> Progress:
-    entries = Entry.objects.filter(
-        enrolment=enrolment, status=Entry.Status.APPROVED
-    ).select_related("activity")
+    """From the entries a page prefetched with their activities (the student's home), else
+    from the database. Making the move reads a freshly locked row, so always the latter."""
+    if "entries" in getattr(enrolment, "_prefetched_objects_cache", {}):
+        entries = [e for e in enrolment.entries.all() if e.status == Entry.Status.APPROVED]
+    else:
+        entries = list(
+            Entry.objects.filter(enrolment=enrolment, status=Entry.Status.APPROVED).select_related(
+                "activity"
+            )
+        )
     return evaluate(enrolment.ruleset(), [e.as_completed() for e in entries])
 
 
