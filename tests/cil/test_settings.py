@@ -27,6 +27,9 @@ PRODUCTION = {
     "SITE_URL": "https://cil.uni.example",
     "EMAIL_URL": "smtp://mail.uni.example:587",
     "MEDIA_ROOT": "/var/lib/cil/media",
+    # An empty database, whatever the developer's own holds: these tests check the settings,
+    # and the privacy notice check (which reads the database) has its own tests.
+    "DATABASE_URL": "sqlite:///:memory:",
 }
 
 
