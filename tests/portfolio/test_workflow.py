@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.urls import reverse
 
-from certificates.views.review import QUEUE_PAGE_SIZE
+from certificates.review_queue import QUEUE_PAGE_SIZE
 from cil.models import AuditEvent
 from portfolio import workflow
 from portfolio.models import Entry
