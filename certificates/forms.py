@@ -127,7 +127,9 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Comments for the student"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        # Bootstrap's class here: the review page writes the field itself (crispy-forms cost
+        # about a millisecond a field).
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
         help_text=_(
             "Needed when you return the report. Say what must change for the report to meet the "
             "university's standards; the student's experience itself is not graded."

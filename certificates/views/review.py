@@ -2,38 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.formats import date_format
-from django.utils.text import capfirst
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities.lookups import get_programme
-from activities.models import Location, StudyProgramme, in_language
-from activities.rules import ActivityProgress
+from activities.models import StudyProgramme
+from certificates import review_queue
 from cil.audit import events_for
 from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from cil.workflow import actions_of
 from portfolio import access_log, workflow
-from portfolio.models import Confirmation, Entry, Evidence
-from portfolio.selectors import queue_engagements
+from portfolio.models import Entry
 from portfolio.services import reflection_questions
 
 
@@ -43,96 +29,14 @@ def _programme_entries(programme: StudyProgramme) -> QuerySet[Entry]:
     )
 
 
-QUEUE_PAGE_SIZE = 25
-
-
-def _evidence_count() -> Coalesce:
-    """Files per entry as a subquery, so that counting the queue needs no join."""
-    return Coalesce(
-        Subquery(
-            Evidence.objects.filter(entry=OuterRef("pk"))
-            .order_by()
-            .values("entry")
-            .annotate(n=Count("pk"))
-            .values("n")
-        ),
-        0,
-    )
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    """One line of the review queue, ready to print."""
-
-    pk: int
-    url: str
-    title: str
-    student: str
-    where: StrOrPromise
-    submitted: str
-    files: int
-    # Of an activity that needs several engagements: how many the student has so far.
-    engagements: ActivityProgress | None = None
-    # An organiser has confirmed the student's part (portfolio/confirmations.py).
-    confirmed: bool = False
-
-
 @require_safe
 def entry_queue(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Submitted activities of the programme's students, oldest first, a page at a time: a
     large programme has hundreds waiting at the start of a term."""
     programme = get_programme(code)
-    waiting = (
-        Entry.objects.filter(enrolment__programme=programme, status=Entry.Status.SUBMITTED)
-        # What the person decides on: their own activities wait for another administrator.
-        .exclude(enrolment__student=request.user)
-        .order_by("submitted_at", "pk")
-        .values(
-            "pk",
-            "submitted_at",
-            "activity__title_en",
-            "activity__title_nb",
-            "activity__location",
-            "enrolment__student__full_name",
-            "enrolment_id",
-            "activity_id",
-            "activity__engagements_required",
-            files=_evidence_count(),
-            confirmed=Exists(
-                Confirmation.objects.filter(
-                    entry=OuterRef("pk"), status=Confirmation.Status.CONFIRMED
-                )
-            ),
-        )
+    page = review_queue.waiting_page(
+        programme=programme, user=request.user, number=request.GET.get("page")
     )
-    # The page's rows are replaced by QueueRows below.
-    page: Page[Any] = Paginator(waiting, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    # Rows as plain values: 25 rows of model instances and template lookups cost more than
-    # the queries that find them.
-    locations = dict(Location.choices)
-    # entry_review is "<the queue's address><entry>/": one reverse() instead of one a row.
-    queue_url = reverse("certificates:entry_queue", args=[programme.code])
-    engagements = queue_engagements(
-        [
-            (row["pk"], row["enrolment_id"], row["activity_id"])
-            for row in page.object_list
-            if row["activity__engagements_required"] > 1
-        ]
-    )
-    page.object_list = [
-        QueueRow(
-            pk=row["pk"],
-            url=f"{queue_url}{row['pk']}/",
-            title=in_language(row["activity__title_en"], row["activity__title_nb"]),
-            student=row["enrolment__student__full_name"],
-            where=capfirst(locations[row["activity__location"]]),
-            submitted=date_format(localtime(row["submitted_at"]), "SHORT_DATE_FORMAT"),
-            files=row["files"],
-            engagements=engagements.get(row["pk"]),
-            confirmed=row["confirmed"],
-        )
-        for row in page.object_list
-    ]
     return render(
         request,
         "certificates/entry_queue.html",

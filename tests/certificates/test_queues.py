@@ -13,7 +13,13 @@ from activities.models import ActivityProposal, ProgrammeRole
 from certificates.models import FinalReport
 from portfolio.models import Enrolment, Entry
 from tests.conftest import Personas
-from tests.factories import EnrolmentFactory, EntryFactory, ProposalFactory
+from tests.factories import (
+    ActivityFactory,
+    EnrolmentFactory,
+    EntryFactory,
+    ProposalFactory,
+    UserFactory,
+)
 from tests.support.clients import client_for
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +149,20 @@ def test_the_queues_cost_the_same_number_of_queries_however_long(
     with django_assert_max_num_queries(11):
         response = client.get(url)
     assert f"{size} activities waiting for approval" in response.content.decode()
+
+
+def test_the_review_queue_prints_names_and_titles_as_text(personas: Personas) -> None:
+    # The queue's rows are written in Python (certificates/views/review.py), not by the
+    # template engine, which would escape them by itself.
+    EntryFactory(
+        enrolment__programme=personas.programme_p,
+        enrolment__student=UserFactory(full_name='<b>Bold</b> & "Co"'),
+        activity=ActivityFactory(programme=personas.programme_p, title_en="<i>Lab</i> night"),
+        status=Entry.Status.SUBMITTED,
+        submitted_at=days_ago(1),
+    )
+    client = client_for(personas.admin_p)
+    page = client.get(reverse("certificates:entry_queue", args=["nursing"])).content.decode()
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &quot;Co&quot;" in page
+    assert "&lt;i&gt;Lab&lt;/i&gt; night" in page
+    assert "<b>Bold" not in page and "<i>Lab" not in page

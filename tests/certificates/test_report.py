@@ -254,3 +254,27 @@ def test_who_decides_on_a_report_is_read_from_its_table(
     assert workflow.decisions_for(report, personas.superuser) == deciding
     for user in (reviewer_q, personas.student_a, personas.admin_p, personas.central):
         assert workflow.decisions_for(report, user) == set()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [3, 12])
+def test_the_report_review_costs_the_same_number_of_queries_however_many_activities(
+    personas: Personas, django_assert_max_num_queries, size: int
+) -> None:
+    enrolment = enrolment_with_activities(
+        student=personas.student_a,
+        programme=personas.programme_p,
+        locations=("home", "abroad") * (size // 2) + ("home",) * (size % 2),
+        stage="activities_approved",
+    )
+    report = workflow.start_report(enrolment=enrolment, by=personas.student_a)
+    write(report, personas.student_a, 550)
+    workflow.report_transition(report=report, by=personas.student_a, action="submit")
+    client = client_for(personas.reviewer_p)
+    url = reverse("certificates:report_review", args=[report.pk])
+    client.get(url)  # as on a running server: the privacy notice's version is remembered
+    # The session, the user, their roles, their second factor (staff), the report, the record
+    # of the reading (privacy), the approved activities, the report's photos and its versions.
+    with django_assert_max_num_queries(9):
+        response = client.get(url)
+    assert response.content.decode().count("<li>Activity ") == size
