@@ -25,8 +25,6 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from activities.roles import roles_of
-
 register = template.Library()
 
 # A hole in a stored part: text no template or translation produces, and that escaping keeps.
@@ -116,7 +114,8 @@ def layout_header(context: template.Context) -> SafeString:
     """The skip link and the navigation bar, with the language switcher."""
     request = context.get("request")
     user = context.get("user")
-    roles = context.get("roles") or roles_of(user)
+    # The user's roles, from the portal context processor (absent without a request: no roles).
+    roles = context.get("roles")
     authenticated = bool(getattr(user, "is_authenticated", False))
     language = get_language()
     prefix = get_script_prefix()
@@ -132,9 +131,9 @@ def layout_header(context: template.Context) -> SafeString:
         institution_name,
         authenticated,
         bool(getattr(user, "is_staff", False)),
-        bool(roles.administers_any),
-        bool(roles.reviews_any),
-        bool(roles.sees_all_programmes),
+        bool(getattr(roles, "administers_any", False)),
+        bool(getattr(roles, "reviews_any", False)),
+        bool(getattr(roles, "sees_all_programmes", False)),
         current,
         has_token,
     )
@@ -145,7 +144,11 @@ def layout_header(context: template.Context) -> SafeString:
             {
                 "authenticated": authenticated,
                 "is_staff": key[5],
-                "roles": roles,
+                "roles": {
+                    "administers_any": key[6],
+                    "reviews_any": key[7],
+                    "sees_all_programmes": key[8],
+                },
                 "institution_name": institution_name,
                 "request_path": current,
                 "email": _HOLE.format("email"),
