@@ -347,7 +347,7 @@ def test_the_students_list_takes_a_fixed_number_of_queries(personas: Personas, s
 
 
 SHARED_PAGE_QUERIES = (
-    7  # the rate limit (2), the link, view count, enrolment, diplomas, entries ...
+    6  # the link with its enrolment, holder and programme, view count, diplomas, entries ...
 )
 
 LIST_QUERIES = 8
