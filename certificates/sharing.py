@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import segno
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -185,18 +185,30 @@ _ACTIVITY_FIELDS = ("activity__title_en", "activity__title_nb", "activity__locat
 _ENTRY_FIELDS = ("enrolment_id", "activity_id", "status", "started_on", "ended_on")
 
 
-def find_link(token: str) -> ShareLink | None:
-    """The live link with this token, or None: unknown, expired and stopped look the same."""
+def find_link(token: str, *, for_page: bool = False) -> ShareLink | None:
+    """The live link with this token, or None: unknown, expired and stopped look the same.
+
+    For the shared page (``for_page``) the link also says whether any reflection or photo was
+    chosen: a link that shows none (most show the diploma and the activities) then needs no
+    query for them.
+    """
     if not token or len(token) > 100:
         return None
     # The holder's name and the programme come with the link: the shared page reads them.
-    return (
+    links = (
         live_links()
         .filter(token_hash=hash_token(token))
         .select_related("enrolment__student", "enrolment__programme")
         .only(*_LINK_FIELDS)
-        .first()
     )
+    if for_page:
+        links = links.annotate(
+            any_reflections=Exists(
+                ShareLink.reflections.through.objects.filter(sharelink_id=OuterRef("pk"))
+            ),
+            any_photos=Exists(ShareLink.photos.through.objects.filter(sharelink_id=OuterRef("pk"))),
+        )
+    return links.first()
 
 
 def count_view(link: ShareLink) -> None:
@@ -239,6 +251,7 @@ def shared_page(link: ShareLink) -> SharedPage:
         if link.show_activities
         else []
     )
+    # A link that did not come from find_link(..., for_page=True) says nothing of its choices.
     on_approved = {"entry__enrolment_id": enrolment.pk, "entry__status": Entry.Status.APPROVED}
     entry_fields = [f"entry__{name}" for name in (*_ENTRY_FIELDS, *_ACTIVITY_FIELDS)]
     reflections = list(
@@ -246,12 +259,16 @@ def shared_page(link: ShareLink) -> SharedPage:
         .select_related("entry__activity")
         .only("entry_id", "answers", *entry_fields)
         .order_by("entry__started_on", "entry__pk")
+        if getattr(link, "any_reflections", True)
+        else ()
     )
     photos = list(
         link.photos.filter(kind=Evidence.Kind.PHOTO, **on_approved)
         .select_related("entry__activity")
         .only("entry_id", "kind", "caption", *entry_fields)
         .order_by("entry__started_on", "entry__pk", "pk")
+        if getattr(link, "any_photos", True)
+        else ()
     )
     programme = enrolment.programme
     return SharedPage(
