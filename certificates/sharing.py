@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import segno
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -166,11 +166,49 @@ def live_links() -> QuerySet[ShareLink]:
     return ShareLink.objects.filter(revoked_at__isnull=True, expires_on__gte=timezone.localdate())
 
 
-def find_link(token: str) -> ShareLink | None:
-    """The live link with this token, or None: unknown, expired and stopped look the same."""
+# What a visit reads of the link, its enrolment, the holder and the programme (not the
+# holder's password hash or the enrolment's rules, say).
+_LINK_FIELDS = (
+    *(f.name for f in ShareLink._meta.concrete_fields),
+    "enrolment__id",
+    "enrolment__student_id",
+    "enrolment__programme_id",
+    "enrolment__student__id",
+    "enrolment__student__full_name",
+    "enrolment__programme__id",
+    "enrolment__programme__name_en",
+    "enrolment__programme__name_nb",
+)
+# What the shared page shows of each (ordering and the template read nothing else).
+_DIPLOMA_FIELDS = ("enrolment_id", "number", "code", "content", "issued_at", "revoked_at")
+_ACTIVITY_FIELDS = ("activity__title_en", "activity__title_nb", "activity__location")
+_ENTRY_FIELDS = ("enrolment_id", "activity_id", "status", "started_on", "ended_on")
+
+
+def find_link(token: str, *, for_page: bool = False) -> ShareLink | None:
+    """The live link with this token, or None: unknown, expired and stopped look the same.
+
+    For the shared page (``for_page``) the link also says whether any reflection or photo was
+    chosen: a link that shows none (most show the diploma and the activities) then needs no
+    query for them.
+    """
     if not token or len(token) > 100:
         return None
-    return live_links().filter(token_hash=hash_token(token)).select_related("enrolment").first()
+    # The holder's name and the programme come with the link: the shared page reads them.
+    links = (
+        live_links()
+        .filter(token_hash=hash_token(token))
+        .select_related("enrolment__student", "enrolment__programme")
+        .only(*_LINK_FIELDS)
+    )
+    if for_page:
+        links = links.annotate(
+            any_reflections=Exists(
+                ShareLink.reflections.through.objects.filter(sharelink_id=OuterRef("pk"))
+            ),
+            any_photos=Exists(ShareLink.photos.through.objects.filter(sharelink_id=OuterRef("pk"))),
+        )
+    return links.first()
 
 
 def count_view(link: ShareLink) -> None:
@@ -194,29 +232,43 @@ class SharedPage:
 
 
 def shared_page(link: ShareLink) -> SharedPage:
-    """What the link shows now, in a fixed number of queries."""
-    enrolment = (
-        Enrolment.objects.select_related("student", "programme")
-        .prefetch_related("diplomas")
-        .get(pk=link.enrolment_id)
-    )
-    diploma = current_diploma(enrolment)
-    approved = approved_entries(enrolment)
+    """What the link shows now, in a fixed number of queries.
+
+    The link comes from ``find_link``, with its enrolment, holder and programme. Reflections and
+    photos are the chosen ones still on an approved activity of the enrolment (an entry could
+    be reopened later), filtered by a join rather than a subquery of the approved entries.
+    """
+    enrolment = link.enrolment
+    diplomas = list(Diploma.objects.filter(enrolment_id=enrolment.pk).only(*_DIPLOMA_FIELDS))
+    diploma = max(diplomas, key=lambda d: (d.is_valid, d.issued_at, d.pk)) if diplomas else None
     activities = (
-        list(approved.select_related("activity").order_by("started_on", "pk"))
+        list(
+            approved_entries(enrolment)
+            .select_related("activity")
+            .only(*_ENTRY_FIELDS, *_ACTIVITY_FIELDS)
+            .order_by("started_on", "pk")
+        )
         if link.show_activities
         else []
     )
-    # Chosen, and still on an approved activity (an entry could be reopened later).
+    # A link that did not come from find_link(..., for_page=True) says nothing of its choices.
+    on_approved = {"entry__enrolment_id": enrolment.pk, "entry__status": Entry.Status.APPROVED}
+    entry_fields = [f"entry__{name}" for name in (*_ENTRY_FIELDS, *_ACTIVITY_FIELDS)]
     reflections = list(
-        link.reflections.filter(entry__in=approved)
+        link.reflections.filter(**on_approved)
         .select_related("entry__activity")
+        .only("entry_id", "answers", *entry_fields)
         .order_by("entry__started_on", "entry__pk")
+        if getattr(link, "any_reflections", True)
+        else ()
     )
     photos = list(
-        link.photos.filter(entry__in=approved, kind=Evidence.Kind.PHOTO)
+        link.photos.filter(kind=Evidence.Kind.PHOTO, **on_approved)
         .select_related("entry__activity")
+        .only("entry_id", "kind", "caption", *entry_fields)
         .order_by("entry__started_on", "entry__pk", "pk")
+        if getattr(link, "any_photos", True)
+        else ()
     )
     programme = enrolment.programme
     return SharedPage(

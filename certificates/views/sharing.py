@@ -105,7 +105,7 @@ def _not_available(request: HttpRequest) -> HttpResponse:
 @ratelimit.per_minute(lambda: settings.CIL_VERIFY_RATE_PER_MINUTE, scope="share")
 def shared(request: HttpRequest, share: str) -> HttpResponse:
     """What the student chose to show, in the link's language, with the diploma's live status."""
-    link = sharing.find_link(share)
+    link = sharing.find_link(share, for_page=True)
     if link is None:
         return _not_available(request)
     if request.method == "GET":

@@ -335,6 +335,18 @@ def test_the_shared_page_takes_a_fixed_number_of_queries(personas: Personas, siz
     assert _queries(Client(), f"/shared/{sharing.token_for(link)}/") == SHARED_PAGE_QUERIES
 
 
+def test_a_shared_page_with_no_reflection_or_photo_chosen_does_not_look_for_them(
+    personas: Personas,
+) -> None:
+    p = portfolio(UserFactory(), personas, size=3)
+    link = make_link(p, reflections=[], photos=[])
+    path = f"/shared/{sharing.token_for(link)}/"
+    assert _queries(Client(), path) == SHARED_PAGE_QUERIES - 2
+    page = Client().get(path).content.decode()
+    assert "Approved international activities" in page
+    assert "Reflections" not in page and "Photos" not in page
+
+
 @pytest.mark.parametrize("size", [1, 5])
 def test_the_students_list_takes_a_fixed_number_of_queries(personas: Personas, size: int) -> None:
     p = portfolio(personas.student_a, personas, size=3)
@@ -347,7 +359,7 @@ def test_the_students_list_takes_a_fixed_number_of_queries(personas: Personas, s
 
 
 SHARED_PAGE_QUERIES = (
-    7  # the rate limit (2), the link, view count, enrolment, diplomas, entries ...
+    6  # the link with its enrolment, holder and programme, view count, diplomas, entries ...
 )
 
 LIST_QUERIES = 8
