@@ -189,7 +189,10 @@ read -r -a worker_command <<<"$(unit_field cil-worker.service ExecStart)"
 start() { # start NAME COMMAND...: in the background, its output in $WORK/NAME.log
   local name=$1
   shift
-  as_service "$@" >"$WORK/$name.log" 2>&1 &
+  # exec: the background job becomes the server itself, so $! is its pid and stopping the
+  # cluster stops it (a function run with & is a subshell that would be stopped instead,
+  # leaving the server running).
+  (exec env -i "${base_env[@]}" "${env_file[@]}" "$@") >"$WORK/$name.log" 2>&1 &
   pids+=($!)
   names+=("$name")
 }
