@@ -101,26 +101,39 @@ def _local_http(url: str) -> bool:
     return urlsplit(url).hostname in {"127.0.0.1", "localhost", "::1"}
 
 
-def parse_oidc_providers(raw: str, environ: Mapping[str, str]) -> list[OIDCProvider]:
-    """The providers in ``raw`` (the JSON of CIL_OIDC_PROVIDERS); a bad value fails at start."""
+def _provider_entries(raw: str, setting: str) -> list[dict[str, Any]]:
+    """The objects of a providers setting's JSON list (empty when unset); anything else fails."""
     if not raw.strip():
         return []
     try:
         items = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise ImproperlyConfigured(f"CIL_OIDC_PROVIDERS is not valid JSON: {exc}") from exc
+        raise ImproperlyConfigured(f"{setting} is not valid JSON: {exc}") from exc
     if not isinstance(items, list):
-        raise ImproperlyConfigured("CIL_OIDC_PROVIDERS must be a JSON list of objects.")
-    providers: list[OIDCProvider] = []
+        raise ImproperlyConfigured(f"{setting} must be a JSON list of objects.")
     for item in items:
         if not isinstance(item, dict):
-            raise ImproperlyConfigured("Each entry of CIL_OIDC_PROVIDERS must be an object.")
-        provider_id = str(item.get("id", ""))
-        if not _ID.match(provider_id):
-            raise ImproperlyConfigured(
-                f"CIL_OIDC_PROVIDERS: id {provider_id!r} must be lower-case letters, digits "
-                "and hyphens, starting with a letter."
-            )
+            raise ImproperlyConfigured(f"Each entry of {setting} must be an object.")
+    return items
+
+
+def _provider_id(item: Mapping[str, Any], setting: str) -> str:
+    """An entry's id: it keys the logins, so it is checked before anything else."""
+    provider_id = str(item.get("id", ""))
+    if not _ID.match(provider_id):
+        raise ImproperlyConfigured(
+            f"{setting}: id {provider_id!r} must be lower-case letters, digits "
+            "and hyphens, starting with a letter."
+        )
+    return provider_id
+
+
+def parse_oidc_providers(raw: str, environ: Mapping[str, str]) -> list[OIDCProvider]:
+    """The providers in ``raw`` (the JSON of CIL_OIDC_PROVIDERS); a bad value fails at start."""
+    items = _provider_entries(raw, "CIL_OIDC_PROVIDERS")
+    providers: list[OIDCProvider] = []
+    for item in items:
+        provider_id = _provider_id(item, "CIL_OIDC_PROVIDERS")
         if any(p.id == provider_id for p in providers):
             raise ImproperlyConfigured(f"CIL_OIDC_PROVIDERS: id {provider_id!r} appears twice.")
         issuer = str(item.get("issuer", "")).rstrip("/")
@@ -258,24 +271,10 @@ def _idp_from_metadata(provider_id: str, path: str, entity_id: str) -> dict[str,
 def parse_saml_providers(raw: str, taken_ids: Sequence[str] = ()) -> list[SAMLProvider]:
     """The providers in ``raw`` (the JSON of CIL_SAML_PROVIDERS); a bad value fails at start.
     ``taken_ids`` are the OpenID providers' ids: a login is keyed on the id, so they differ."""
-    if not raw.strip():
-        return []
-    try:
-        items = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise ImproperlyConfigured(f"CIL_SAML_PROVIDERS is not valid JSON: {exc}") from exc
-    if not isinstance(items, list):
-        raise ImproperlyConfigured("CIL_SAML_PROVIDERS must be a JSON list of objects.")
+    items = _provider_entries(raw, "CIL_SAML_PROVIDERS")
     providers: list[SAMLProvider] = []
     for item in items:
-        if not isinstance(item, dict):
-            raise ImproperlyConfigured("Each entry of CIL_SAML_PROVIDERS must be an object.")
-        provider_id = str(item.get("id", ""))
-        if not _ID.match(provider_id):
-            raise ImproperlyConfigured(
-                f"CIL_SAML_PROVIDERS: id {provider_id!r} must be lower-case letters, digits "
-                "and hyphens, starting with a letter."
-            )
+        provider_id = _provider_id(item, "CIL_SAML_PROVIDERS")
         if provider_id in taken_ids or any(p.id == provider_id for p in providers):
             raise ImproperlyConfigured(f"CIL_SAML_PROVIDERS: id {provider_id!r} appears twice.")
         entity_id = str(item.get("entity_id", ""))
