@@ -11,8 +11,10 @@ from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.text import capfirst
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -65,6 +67,34 @@ def _history(student: User) -> list[dict[str, Any]]:
     ]
 
 
+# The badge of each entry status on the home page's list.
+_STATUS_BADGES = {
+    "approved": "text-bg-success",
+    "submitted": "text-bg-primary",
+    "returned": "text-bg-danger",
+    "rejected": "text-bg-danger",
+}
+
+
+def _entry_rows(entries: list[Any]) -> list[dict[str, Any]]:
+    """The home page's list of activities as plain values, made here rather than in the
+    template (a filter, a lookup and a translation a row cost more there)."""
+    return [
+        {
+            "url": reverse("portfolio:entry", kwargs={"entry": entry.pk}),
+            "title": entry.activity.title,
+            "badge": _STATUS_BADGES.get(entry.status, "text-bg-secondary"),
+            "status": capfirst(entry.get_status_display()),
+            "location": capfirst(entry.activity.get_location_display()),
+            "started_on": formats.date_format(entry.started_on, "SHORT_DATE_FORMAT"),
+            "country": entry.country.name,
+            "files": ngettext("%(n)s file", "%(n)s files", entry.file_count)
+            % {"n": entry.file_count},
+        }
+        for entry in entries
+    ]
+
+
 @require_safe
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The student's home: their enrolments with progress, or how to sign up."""
@@ -84,7 +114,14 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         progress = progress_for(enrolment, entries)
         # Whether the student may ask for final approval is the certificate workflow's answer;
         # the template asks it ({% may_move %}), as this app cannot import that one.
-        cards.append({"enrolment": enrolment, "entries": entries, "progress": progress})
+        cards.append(
+            {
+                "enrolment": enrolment,
+                "entries": entries,
+                "rows": _entry_rows(entries),
+                "progress": progress,
+            }
+        )
     open_programmes = (
         StudyProgramme.objects.filter(signup_open=True)
         .exclude(pk__in=[e.programme_id for e in active])
