@@ -825,6 +825,11 @@ def main() -> int:
             results["queries"][str(size)] = {n: p["queries"] for n, p in counted.items()}
 
         targets = prepare(largest)
+        # The bulk load left gigabytes of changed pages for PostgreSQL's next checkpoints to
+        # write out; a checkpoint that falls in the middle of a measurement (the checkpointer
+        # and the kernel writing back) made the load test's figures swing by a third from
+        # one run to the next. Written out now, as on a server that has been up a while.
+        pg.sql("CHECKPOINT")
         with Server(env, urls[largest]) as server:
             log(f"{args.rounds} rounds over {len(targets['pages'])} pages and the floor")
             pages = measure_pages(server.port, targets, rounds=args.rounds, warmup=args.warmup)
