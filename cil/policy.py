@@ -99,6 +99,7 @@ URL_RULES: dict[str, Rule] = {
     "portfolio:signup": SIGNED_IN,
     "portfolio:withdraw": SIGNED_IN,
     "portfolio:export": SIGNED_IN,
+    "portfolio:history": SIGNED_IN,  # what happened concerning the signed-in user, their own
     "portfolio:staff_accesses": SIGNED_IN,  # who opened the signed-in student's own portfolio
     "portfolio:entry_create": SIGNED_IN,
     "portfolio:entry": SIGNED_IN,

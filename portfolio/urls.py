@@ -5,6 +5,7 @@ from portfolio import confirmation_views, views
 app_name = "portfolio"
 urlpatterns = [
     path("portfolio/", views.home, name="home"),
+    path("portfolio/history/", views.history, name="history"),
     path("portfolio/who-has-seen-it/", views.staff_accesses, name="staff_accesses"),
     path("portfolio/sign-up/<slug:code>/", views.signup, name="signup"),
     path("portfolio/enrolments/<int:enrolment>/withdraw/", views.withdraw, name="withdraw"),

@@ -125,6 +125,7 @@ EXPECTED: dict[str, Expect] = {
     "portfolio:signup": SIGNED_IN_PAGE,
     "portfolio:withdraw": OWN_PORTFOLIO,
     "portfolio:export": OWN_PORTFOLIO,
+    "portfolio:history": SIGNED_IN_PAGE,  # each sees their own history
     "portfolio:staff_accesses": SIGNED_IN_PAGE,  # each sees who opened their own portfolio
     "portfolio:entry_create": OWN_PORTFOLIO,
     "portfolio:entry": OWN_PORTFOLIO,
@@ -341,6 +342,7 @@ POST_EXPECTED: dict[str, Expect] = {
     "portfolio:withdraw": OWN_PORTFOLIO_ACTS,
     # GET-only pages of a student's own: the method is refused before anything is looked up.
     "portfolio:export": SHOWS_SIGNED_IN,
+    "portfolio:history": SHOWS_SIGNED_IN,
     "portfolio:staff_accesses": SHOWS_SIGNED_IN,
     "portfolio:entry_create": OWN_PORTFOLIO_ACTS,
     "portfolio:entry": SHOWS_SIGNED_IN,

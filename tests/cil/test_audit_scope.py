@@ -35,8 +35,8 @@ def test_a_programmes_staff_read_only_their_programmes_part_of_a_students_histor
     assert "Secret remark from P" in page_p.content.decode()
     # The student reads all of her own history.
     assert [e.comment for e in AuditEvent.objects.filter(subject=ada)] == ["Secret remark from P"]
-    home = client_for(ada).get(reverse("portfolio:home"))
-    assert "Secret remark from P" in home.content.decode()
+    history = client_for(ada).get(reverse("portfolio:history"))
+    assert "Secret remark from P" in history.content.decode()
 
 
 def test_every_event_about_a_students_work_names_its_programme(personas: Personas) -> None:

@@ -38,6 +38,6 @@ def test_one_report_approval_reads_once_in_the_history(
     workflow.report_transition(report=report, by=personas.reviewer_p, action="approve")
     client = client_for(personas.student_a)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    page = client.get(reverse("portfolio:home")).content.decode()
+    page = client.get(reverse("portfolio:history")).content.decode()
     history = page[page.index('class="history') :]
     assert history.count(f"· {approved}") == 1

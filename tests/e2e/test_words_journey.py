@@ -45,7 +45,7 @@ TEXT = {
         "approve": "Approve the ticked activities",
         "approved_one": "1 activity approved.",
         "month": "1 month",
-        "history": "History",
+        "history": "My history",
         "report_approved": "final report approved",
         "next_steps": "ready for the last steps towards the diploma",
     },
@@ -65,7 +65,7 @@ TEXT = {
         "approve": "Godkjenn de avkryssede aktivitetene",
         "approved_one": "1 aktivitet godkjent.",
         "month": "1 måned",
-        "history": "Historikk",
+        "history": "Min historikk",
         "report_approved": "avsluttende refleksjonsrapport godkjent",
         "next_steps": "klar for de siste trinnene mot diplomet",
     },
@@ -193,8 +193,9 @@ def test_one_report_approval_reads_once_in_the_history(
     sign_in_as(visit, personas.student_a)
 
     visit.goto(reverse("portfolio:home"))
-    page.get_by_text(t["history"], exact=True).click()
+    page.get_by_role("link", name=t["history"], exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t["history"])
     visit.check("-history")
-    history = page.locator("details.history li")
+    history = page.locator("ul.history li")
     expect(history.filter(has_text=t["report_approved"])).to_have_count(1)
     expect(history.filter(has_text=t["next_steps"])).to_have_count(1)
