@@ -33,13 +33,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from asn1crypto import x509
+from asn1crypto import cms, x509
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign import attributes, fields, signers, timestamps
 
 from certificates.models import Diploma
 
@@ -73,13 +73,81 @@ def current_seal() -> Seal | None:
     path: str = settings.CIL_SEAL_P12_FILE
     if not path:
         return None
-    signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
+    loaded = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
         path, passphrase=_password()
     )
-    if signer is None:
+    if loaded is None:
         # pyHanko logs its own reason; ours names neither the password nor the key.
         raise SealNotLoaded(f"The seal certificate in {path} could not be read.")
+    signer = _Signer(
+        signing_key=loaded.signing_key,
+        signing_cert=loaded.signing_cert,
+        cert_registry=loaded.cert_registry,
+        signature_mechanism=loaded.signature_mechanism,
+    )
     return Seal(signer=signer, fingerprint=_fingerprint(signer.signing_cert))
+
+
+class _Signer(signers.SimpleSigner):
+    """pyHanko's signer, with the CMS structures it builds passed on as parsed DER.
+
+    asn1crypto encodes a structure built from Python values again each time its bytes or their
+    length are asked for, and each of its parts again for each of those, so a structure nested
+    ten deep (the signer's name inside the signing-certificate attribute, inside the signed
+    attributes, inside the signer info) is encoded hundreds of times while pyHanko signs it
+    and packs the signature: most of the seal's time. Here the attributes that never change
+    (the seal's certificate and the algorithms) are built once per process, and the signed
+    attributes and the signer info are encoded once and parsed back, after which their bytes
+    are kept. The DER, and so the signature, is the same.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fixed_values: dict[tuple[str, str], Any] = {}
+
+    def _signed_attr_providers(self, *args: Any, **kwargs: Any) -> Any:
+        digest_algorithm = str(kwargs.get("digest_algorithm", ""))
+        for provider in super()._signed_attr_providers(*args, **kwargs):
+            if isinstance(
+                provider,
+                attributes.SigningCertificateV2Provider | attributes.CMSAlgorithmProtectionProvider,
+            ):
+                yield _BuiltOnce(provider, self._fixed_values, digest_algorithm)
+            else:
+                yield provider
+
+    async def signed_attrs(self, *args: Any, **kwargs: Any) -> cms.CMSAttributes:
+        built = await super().signed_attrs(*args, **kwargs)
+        return cms.CMSAttributes.load(built.dump())
+
+    def signer_info(self, *args: Any, **kwargs: Any) -> cms.SignerInfo:
+        built = super().signer_info(*args, **kwargs)
+        return cms.SignerInfo.load(built.dump())
+
+
+class _BuiltOnce(attributes.CMSAttributeProvider):
+    """An attribute that depends only on the seal and the digest algorithm: built by pyHanko's
+    own provider the first time, kept parsed from its DER for every later signature."""
+
+    def __init__(
+        self,
+        provider: attributes.CMSAttributeProvider,
+        store: dict[tuple[str, str], Any],
+        digest_algorithm: str,
+    ) -> None:
+        self.attribute_type = provider.attribute_type
+        self.provider = provider
+        self.store = store
+        self.key = (provider.attribute_type, digest_algorithm)
+
+    async def build_attr_value(self, dry_run: bool = False) -> Any:
+        if self.key in self.store:
+            return self.store[self.key]
+        value = await self.provider.build_attr_value(dry_run=dry_run)  # type: ignore[no-untyped-call]
+        parsed = type(value).load(value.dump())
+        if not dry_run:  # a size estimate's value may be a placeholder
+            self.store[self.key] = parsed
+        return parsed
 
 
 def _fingerprint(cert: x509.Certificate) -> str:
