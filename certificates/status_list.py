@@ -86,16 +86,14 @@ def allocate(diploma: Diploma) -> None:
     """Give ``diploma`` a random unused entry of the current revocation list (a new list when
     the current one is full) and save it. Call inside the transaction that issues it: the list
     stays locked until that transaction ends."""
-    status_list = (
-        StatusList.objects.select_for_update()
-        .filter(purpose=PURPOSE, used__lt=F("size"))
-        .order_by("pk")
-        .first()
-    )
+    # Not the revocation bits (another 16 kB, for the list's credential): only the entries
+    # given out are read and written here.
+    lists = StatusList.objects.select_for_update().only("purpose", "size", "allocated", "used")
+    status_list = lists.filter(purpose=PURPOSE, used__lt=F("size")).order_by("pk").first()
     if status_list is None:
         status_list = StatusList.objects.create(purpose=PURPOSE)
         # Lock the new row as well: another transaction may find it as soon as this one commits.
-        status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
+        status_list = lists.get(pk=status_list.pk)
     allocated = bytes(status_list.allocated)
     index = _free_index(allocated, status_list.size)
     status_list.allocated = with_bit(allocated, index)
