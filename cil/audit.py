@@ -129,3 +129,27 @@ ACTION_LABELS = {
 
 def label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
+
+
+# What a trail's row shows (activities/_history_items.html): when, who, what, the comment.
+_TRAIL_FIELDS = ("created_at", "actor__full_name", "actor__email", "action", "comment")
+
+
+def trail_values(events: models.QuerySet[AuditEvent]) -> models.QuerySet[AuditEvent, Any]:
+    """The events as plain values of the columns a trail shows, not instances with every
+    column of the event and of the acting user; ``trail_rows`` words them."""
+    return events.values_list(*_TRAIL_FIELDS)
+
+
+def trail_rows(values: Any) -> list[dict[str, Any]]:
+    """Rows of ``trail_values`` as the trail's template shows them: the actor's name (or
+    address, or None once the account is gone) and the action in words."""
+    return [
+        {
+            "created_at": at,
+            "actor": name or email or None,
+            "label": label(action),
+            "comment": comment,
+        }
+        for at, name, email, action, comment in values
+    ]

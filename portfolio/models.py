@@ -136,6 +136,15 @@ class EntryQuerySet(models.QuerySet["Entry"]):
         return self.select_related("activity")
 
 
+# The badge colour of each entry status (the rest, drafts, grey).
+_STATUS_BADGES = {
+    "approved": "text-bg-success",
+    "submitted": "text-bg-primary",
+    "returned": "text-bg-danger",
+    "rejected": "text-bg-danger",
+}
+
+
 class Entry(models.Model):
     """One activity in the portfolio: what, when, where, with evidence, diary and reflection."""
 
@@ -211,6 +220,11 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return str(self.activity)
+
+    @property
+    def status_badge(self) -> str:
+        """The Bootstrap badge class its status is shown in, wherever it is listed."""
+        return _STATUS_BADGES.get(self.status, "text-bg-secondary")
 
     @property
     def is_editable(self) -> bool:

@@ -51,43 +51,18 @@ from portfolio.uploads import LimitedTemporaryFileUploadHandler
 HISTORY_PAGE_SIZE = 50
 
 
-def _history_rows(events: Any) -> list[dict[str, Any]]:
-    """Events as activities/_history.html shows them: plain values (when, who, what in words,
-    the comment), not model instances with all their columns."""
-    return [
-        {
-            "created_at": at,
-            "actor": name or email or None,
-            "label": audit.label(action),
-            "comment": comment,
-        }
-        for at, name, email, action, comment in events
-    ]
-
-
 @require_safe
 def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in user's own audit trail, newest first, a page at a time: what they and
     staff did concerning them. Its own page, linked from the home page: the home page is the
     one students open most, and it no longer reads the trail each time."""
-    events = audit.student_events(request.user).values_list(
-        "created_at", "actor__full_name", "actor__email", "action", "comment"
-    )
+    events = audit.trail_values(audit.student_events(request.user))
     page = Paginator(events, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "portfolio/history.html",
-        {"page_obj": page, "history": _history_rows(page.object_list)},
+        {"page_obj": page, "history": audit.trail_rows(page.object_list)},
     )
-
-
-# The badge of each entry status on the home page's list.
-_STATUS_BADGES = {
-    "approved": "text-bg-success",
-    "submitted": "text-bg-primary",
-    "returned": "text-bg-danger",
-    "rejected": "text-bg-danger",
-}
 
 
 def _entry_rows(entries: list[Any]) -> list[dict[str, Any]]:
@@ -97,7 +72,7 @@ def _entry_rows(entries: list[Any]) -> list[dict[str, Any]]:
         {
             "url": reverse("portfolio:entry", kwargs={"entry": entry.pk}),
             "title": entry.activity.title,
-            "badge": _STATUS_BADGES.get(entry.status, "text-bg-secondary"),
+            "badge": entry.status_badge,
             "status": capfirst(entry.get_status_display()),
             "location": capfirst(entry.activity.get_location_display()),
             "started_on": formats.date_format(entry.started_on, "SHORT_DATE_FORMAT"),
