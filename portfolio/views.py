@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from activities.lookups import get_programme
-from activities.models import StudyProgramme
+from activities.models import Location, StudyProgramme
 from cil import audit
 from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
@@ -35,7 +35,7 @@ from portfolio.forms import (
     SignupForm,
     WithdrawForm,
 )
-from portfolio.models import DiaryNote, Enrolment, Evidence
+from portfolio.models import DiaryNote, Enrolment, Entry, Evidence
 from portfolio.selectors import (
     engagements,
     entries_overview,
@@ -73,8 +73,9 @@ def _entry_rows(entries: list[Any]) -> list[dict[str, Any]]:
             "url": reverse("portfolio:entry", kwargs={"entry": entry.pk}),
             "title": entry.activity.title,
             "badge": entry.status_badge,
-            "status": capfirst(entry.get_status_display()),
-            "location": capfirst(entry.activity.get_location_display()),
+            # The choices' labels by value: get_FOO_display() hashes every choice on each call.
+            "status": capfirst(str(Entry.Status(entry.status).label)),
+            "location": capfirst(str(Location(entry.activity.location).label)),
             "started_on": formats.date_format(entry.started_on, "SHORT_DATE_FORMAT"),
             "country": entry.country.name,
             "files": ngettext("%(n)s file", "%(n)s files", entry.file_count)
