@@ -6,7 +6,7 @@ database's sequences). Files are small real files stored once and shared by many
 point is the database, not the disk. Students have no usable password: the benchmark signs
 them in by session.
 
-The small tables (faculties, programmes, their staff and activities) are made with
+The small tables (faculties, programmes, their staff, activities and sessions) are made with
 ``bulk_create``. The students and everything of theirs are made in chunks of ``CHUNK``
 students: a plan per student (``_plan``), then the chunk's rows, table by table, streamed to
 PostgreSQL with ``COPY ... FROM STDIN`` (psycopg 3), so memory stays flat at any size. On
@@ -50,9 +50,16 @@ from activities.models import (
     StudyProgramme,
     default_activity_questions,
 )
-from certificates import sharing
+from certificates import sharing, upcoming
 from certificates.diploma import DEFAULT_EMPLOYER_STATEMENT
-from certificates.models import Diploma, FinalReport, ShareLink, StatusList
+from certificates.models import (
+    Diploma,
+    FinalReport,
+    Session,
+    SessionSignup,
+    ShareLink,
+    StatusList,
+)
 from cil.models import AuditEvent, PrivacyAcceptance, PrivacyNotice, User
 from demo.privacy import TEXT_EN, TEXT_NB
 from portfolio.models import (
@@ -114,6 +121,22 @@ REFLECTION_ANSWER = (
 )
 CENTRAL_EMAIL = "central@scale.example"  # the central staff member bench/prepare.py signs in
 
+# Sessions, per programme (days from now): final presentations for every programme, the career
+# course where the programme asks for it; one of each in the past, its attendance recorded.
+PRESENTATIONS = [("ceremony", 30), ("poster", 75)]
+CAREER_COURSES = [21, 60]
+PAST_PRESENTATION = -20
+PAST_CAREER_COURSE = -40
+SESSION_CAPACITY = 40  # a student whose session is full has not signed up
+# Shares of the active students who signed up (drawn from a generator of their own, so the
+# students, their stages and activities are drawn as before there were sessions).
+PRESENTATION_SIGNUP_SHARE = 0.5  # at report_approved: for an upcoming presentation ...
+PRESENTATION_ABSENT_SHARE = 0.1  # ... or for the past one, and did not come
+PRESENTED_THERE_SHARE = 0.6  # at presented: presented at the past session
+CAREER_SIGNUP_SHARE = 0.2  # before report_approved: for an upcoming career course ...
+CAREER_ABSENT_SHARE = 0.05  # ... or for the past one, and did not come
+CAREER_THERE_SHARE = 0.3  # at report_approved or presented: took the past career course
+
 
 def default_programmes(students: int) -> int:
     """Programmes for ``students`` students: one per 500, at least 40 (40 at 2,000 and 20,000,
@@ -131,6 +154,8 @@ class ScaleResult:
     confirmations: int = 0
     staff_accesses: int = 0
     audit_events: int = 0
+    sessions: int = 0
+    session_signups: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -385,6 +410,62 @@ def _shared_files() -> dict[str, str]:
     }
 
 
+@dataclass(slots=True)
+class _ProgrammeSessions:
+    presentations: list[Session]  # upcoming
+    past_presentation: Session
+    career_courses: list[Session]  # upcoming; none where the programme does not ask for it
+    past_career_course: Session | None
+
+
+def _sessions(
+    progs: Sequence[StudyProgramme], admins: Sequence[int], now: datetime.datetime
+) -> list[_ProgrammeSessions]:
+    """Each programme's sessions (``bulk_create``, dated from ``now`` so the upcoming ones stay
+    ahead), and the programmes they are offered to."""
+
+    def session(i: int, kind: str, days: int) -> Session:
+        starts = (now + datetime.timedelta(days=days)).replace(
+            hour=14, minute=0, second=0, microsecond=0
+        )
+        return Session(
+            kind=kind,
+            starts_at=starts,
+            place=f"Room {i}",
+            capacity=SESSION_CAPACITY,
+            created_by_id=admins[i],
+            attendance_recorded_at=starts + datetime.timedelta(hours=3) if days < 0 else None,
+        )
+
+    plans = [
+        _ProgrammeSessions(
+            presentations=[session(i, kind, days) for kind, days in PRESENTATIONS],
+            past_presentation=session(i, "ceremony", PAST_PRESENTATION),
+            career_courses=[session(i, "career_course", days) for days in CAREER_COURSES]
+            if p.career_course_required
+            else [],
+            past_career_course=session(i, "career_course", PAST_CAREER_COURSE)
+            if p.career_course_required
+            else None,
+        )
+        for i, p in enumerate(progs)
+    ]
+    owned = [
+        (p.pk, s)
+        for p, plan in zip(progs, plans, strict=True)
+        for s in [
+            *plan.presentations,
+            plan.past_presentation,
+            *plan.career_courses,
+            *([plan.past_career_course] if plan.past_career_course else []),
+        ]
+    ]
+    Session.objects.bulk_create([s for _pk, s in owned])
+    through = Session.programmes.through
+    through.objects.bulk_create([through(session_id=s.pk, studyprogramme_id=pk) for pk, s in owned])
+    return plans
+
+
 class _StatusLists:
     """Entries of the revocation list(s) for the diplomas, at random (as ``allocate`` gives
     them), from the seeded generator; the lists' bits are saved at the end."""
@@ -430,6 +511,7 @@ LOADED = (
     Diploma,
     ShareLink,
     StaffAccess,
+    SessionSignup,
     AuditEvent,
 )
 
@@ -518,6 +600,7 @@ def _seed(
     rng = random.Random(seed)  # noqa: S311 - reproducible data, not secrets  # nosec B311
     lists_rng = random.Random(seed + 1)  # noqa: S311  # nosec B311 - ditto
     tokens = random.Random(seed + 2)  # noqa: S311  # nosec B311 - ditto: codes and token hashes
+    signing_up = random.Random(seed + 3)  # noqa: S311  # nosec B311 - ditto: session sign-ups
     now = timezone.now()
     files = _shared_files()
     digits = max(2, len(str(programmes - 1)))
@@ -612,12 +695,13 @@ def _seed(
     PrivacyAcceptance.objects.bulk_create(
         [PrivacyAcceptance(user=u, notice=notice, occasion="sign_in") for u in staff]
     )
+    sessions = _sessions(progs, admins, now)
     timings["programmes and staff"] = time.monotonic() - started
     say(f"{programmes} programmes, {len(staff)} staff: {timings['programmes and staff']:.1f} s")
 
     types: dict[type[models.Model], int] = {
         m: ContentType.objects.get_for_model(m).pk
-        for m in (Enrolment, Entry, FinalReport, Diploma, ShareLink)
+        for m in (Enrolment, Entry, FinalReport, Diploma, ShareLink, Session)
     }
     tables = {
         "users": _Table(User, ["id", "email", "full_name", "password", "date_joined"], now),
@@ -747,6 +831,9 @@ def _seed(
         "staff accesses": _Table(
             StaffAccess, ["at", "staff", "student", "enrolment", "kind", "object_id", "role"], now
         ),
+        "session signups": _Table(
+            SessionSignup, ["session", "enrolment", "created_at", "attended"], now
+        ),
         "audit events": _Table(
             AuditEvent,
             [
@@ -770,6 +857,7 @@ def _seed(
     signatories = list(settings.CIL_DIPLOMA_SIGNATORIES)
     institution = settings.CIL_INSTITUTION_NAME
     diploma_count = 0
+    taken: dict[int, int] = {}  # places taken, by session
     phase = dict.fromkeys(tables, 0.0)
     plan_time = 0.0
 
@@ -806,6 +894,20 @@ def _seed(
                 if p.withdrawn
                 else ("completed" if p.stage == Enrolment.Stage.CERTIFIED else "active")
             )
+            signups = (
+                _signups_for(p, stage_at, signed_up, sessions[p.programme], signing_up, taken)
+                if status == "active"
+                else []
+            )
+            presented_on = at(300).date() if stage_at >= 4 else None
+            presentation_form = "poster" if stage_at >= 4 else ""
+            career_course_on = at(250).date() if career_course else None
+            for session, attended in signups:  # who came has the step recorded on its day
+                if attended and session.is_career_course:
+                    career_course_on = timezone.localdate(session.starts_at)
+                elif attended:
+                    presented_on = timezone.localdate(session.starts_at)
+                    presentation_form = session.kind
             rows["enrolments"].append(
                 (
                     enrolment_id,
@@ -820,10 +922,10 @@ def _seed(
                     signed_up,
                     at(110) if stage_at >= 1 else None,
                     at(120) if stage_at >= 2 else None,
-                    at(300).date() if stage_at >= 4 else None,
-                    "poster" if stage_at >= 4 else "",
+                    presented_on,
+                    presentation_form,
                     at(90) if p.withdrawn else None,
-                    at(250).date() if career_course else None,
+                    career_course_on,
                 )
             )
 
@@ -855,6 +957,22 @@ def _seed(
                 )
 
             event(0, user_id, "enrolment.created", Enrolment, enrolment_id, "", "enrolled")
+            for session, attended in signups:
+                asked = min(max(session.starts_at - datetime.timedelta(days=30), signed_up), latest)
+                rows["session signups"].append((session.pk, enrolment_id, asked, attended))
+                rows["audit events"].append(
+                    (
+                        asked,
+                        user_id,
+                        user_id,
+                        "session.signed_up",
+                        types[Session],
+                        str(session.pk),
+                        "",
+                        "",
+                        programme_id,
+                    )
+                )
             entry_ids = []
             approved_entries = []
             for k, e in enumerate(p.entries):
@@ -1082,6 +1200,27 @@ def _seed(
             phase[name] += time.monotonic() - t0
         say(f"  {min(first + CHUNK, students)} students")
 
+    past = [  # (session, its programme's index)
+        (s, i)
+        for i, plan in enumerate(sessions)
+        for s in (plan.past_presentation, plan.past_career_course)
+        if s is not None
+    ]
+    tables["audit events"].write(
+        (
+            s.attendance_recorded_at,
+            admins[i],
+            None,
+            "session.attendance",
+            types[Session],
+            str(s.pk),
+            "",
+            "",
+            progs[i].pk,
+        )
+        for s, i in past
+    )
+    upcoming.forget()  # the sessions went in without the signals that tell the home's cache
     lists.save()
     timings["planning"] = plan_time
     timings.update(phase)
@@ -1094,8 +1233,50 @@ def _seed(
         confirmations=tables["confirmations"].count,
         staff_accesses=tables["staff accesses"].count,
         audit_events=tables["audit events"].count,
+        sessions=len(past)
+        + sum(len(plan.presentations) + len(plan.career_courses) for plan in sessions),
+        session_signups=tables["session signups"].count,
         timings=timings,
     )
+
+
+def _signups_for(
+    p: Plan,
+    stage_at: int,
+    signed_up: datetime.datetime,
+    sessions: _ProgrammeSessions,
+    rng: random.Random,
+    taken: dict[int, int],
+) -> list[tuple[Session, bool | None]]:
+    """The sessions an active student signed up for, and whether they came (None: not yet),
+    at the stage they are at; a student does not sign up for a session already full, nor for
+    a past one before they had signed up for the certificate."""
+    wanted: list[tuple[Session, bool | None]] = []
+    presentation, career = rng.random(), rng.random()
+    if p.stage == Enrolment.Stage.REPORT_APPROVED:
+        if presentation < PRESENTATION_SIGNUP_SHARE:
+            wanted.append((rng.choice(sessions.presentations), None))
+        elif presentation < PRESENTATION_SIGNUP_SHARE + PRESENTATION_ABSENT_SHARE:
+            wanted.append((sessions.past_presentation, False))
+    elif p.stage == Enrolment.Stage.PRESENTED and presentation < PRESENTED_THERE_SHARE:
+        wanted.append((sessions.past_presentation, True))
+    if sessions.past_career_course is not None:
+        if stage_at < 3:  # before report_approved: the course is ahead
+            if career < CAREER_SIGNUP_SHARE:
+                wanted.append((rng.choice(sessions.career_courses), None))
+            elif career < CAREER_SIGNUP_SHARE + CAREER_ABSENT_SHARE:
+                wanted.append((sessions.past_career_course, False))
+        elif career < CAREER_THERE_SHARE:  # report_approved or presented (active): taken
+            wanted.append((sessions.past_career_course, True))
+    signups = []
+    for session, attended in wanted:
+        if session.starts_at - datetime.timedelta(days=1) < signed_up:
+            continue
+        if taken.get(session.pk, 0) >= session.capacity:
+            continue
+        taken[session.pk] = taken.get(session.pk, 0) + 1
+        signups.append((session, attended))
+    return signups
 
 
 def _token_hash(rng: random.Random) -> str:

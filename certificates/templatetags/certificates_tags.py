@@ -27,10 +27,11 @@ def student_sessions(enrolment: Any) -> dict[str, Any]:
             "session_id", flat=True
         )
     )
-    rows = [
+    rows = [  # the programme's own sessions: each is offered to it
         {"session": s, "signed_up": s.pk in mine}
         for s in upcoming
-        if places_closed(s) is None and (s.pk in mine or session_wanted(s, enrolment) is None)
+        if places_closed(s) is None
+        and (s.pk in mine or session_wanted(s, enrolment, offered=True) is None)
     ]
     return {"enrolment": enrolment, "rows": rows}
 

@@ -40,12 +40,21 @@ def places_closed(session: Session) -> str | None:
     return None
 
 
-def session_wanted(session: Session, enrolment: Enrolment) -> str | None:
-    """Why the student cannot sign up for the session, or None when they can."""
+def session_wanted(
+    session: Session, enrolment: Enrolment, *, offered: bool | None = None
+) -> str | None:
+    """Why the student cannot sign up for the session, or None when they can.
+
+    ``offered`` is whether the session is offered to the enrolment's programme, for a caller
+    that knows already (the home lists the programme's own sessions: a query each saved);
+    by default it is asked of the database, as signing up does.
+    """
     rules = enrolment.ruleset()
     if not enrolment.is_active:
         return _("You are not signed up for the certificate.")
-    if not session.programmes.filter(pk=enrolment.programme_id).exists():
+    if offered is None:
+        offered = session.programmes.filter(pk=enrolment.programme_id).exists()
+    if not offered:
         return _("This session is not for your study programme.")
     if session.is_career_course:
         if not rules.career_course_required:

@@ -6,6 +6,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -83,6 +85,16 @@ def test_who_may_sign_up(personas: Personas, kind, stage, career_required, eligi
                 session=session, enrolment=enrolment, by=personas.student_a
             )
         assert not SessionSignup.objects.exists()
+
+
+def test_a_student_cannot_sign_up_for_another_programmes_session(personas: Personas) -> None:
+    enrolment = EnrolmentFactory(
+        student=personas.student_a, programme=personas.programme_p, stage="report_approved"
+    )
+    session = make_session(personas.programme_q, kind="ceremony")
+    with pytest.raises(workflow.WorkflowError, match="not for your study programme"):
+        workflow.sign_up_for_session(session=session, enrolment=enrolment, by=personas.student_a)
+    assert not SessionSignup.objects.exists()
 
 
 def test_a_full_session_takes_nobody_more(personas: Personas) -> None:
@@ -185,6 +197,33 @@ def test_student_sees_sessions_for_the_next_step_and_signs_up_and_cancels(
     assert "You are signed up" in client.get(reverse("portfolio:home")).content.decode()
     client.post(reverse("certificates:session_cancel", args=[enrolment.pk, session.pk]))
     assert not SessionSignup.objects.exists()
+
+
+def test_the_home_page_lists_sessions_in_the_same_number_of_queries_however_many(
+    personas: Personas,
+) -> None:
+    """The home asks no query per session: the programme's own upcoming sessions are offered to
+    it, so whether the student may sign up for each is answered without the database."""
+    personas.programme_p.career_course_required = True
+    personas.programme_p.save()
+    enrolment = EnrolmentFactory(student=personas.student_a, programme=personas.programme_p)
+    client = client_for(personas.student_a)
+
+    def home_queries() -> tuple[int, str]:
+        client.get(reverse("portfolio:home"))  # the programme's list is cached
+        with CaptureQueriesContext(connection) as queries:
+            home = client.get(reverse("portfolio:home")).content.decode()
+        return len(queries), home
+
+    sessions = [make_session(personas.programme_p, kind="career_course", days=d) for d in (3, 4)]
+    workflow.sign_up_for_session(session=sessions[0], enrolment=enrolment, by=personas.student_a)
+    with_two, home = home_queries()
+    assert (home.count("Sign me up"), home.count("You are signed up")) == (1, 1)
+    for days in range(5, 11):
+        make_session(personas.programme_p, kind="career_course", days=days)
+    with_eight, home = home_queries()
+    assert (home.count("Sign me up"), home.count("You are signed up")) == (7, 1)
+    assert with_eight == with_two
 
 
 def test_the_home_page_shows_the_sessions_as_they_are_changed(personas: Personas) -> None:

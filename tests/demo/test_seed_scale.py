@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F
+from django.urls import reverse
+from django.utils import timezone
 
 from activities.models import StudyProgramme
 from certificates import status_list
-from certificates.models import Diploma, ShareLink, StatusList
+from certificates.models import Diploma, Session, SessionSignup, ShareLink, StatusList
 from cil.models import AuditEvent, PrivacyAcceptance, PrivacyNotice, User
 from demo import scale
 from portfolio.models import (
@@ -20,6 +22,7 @@ from portfolio.models import (
     Reflection,
     StaffAccess,
 )
+from tests.support.clients import client_for
 
 
 @pytest.mark.django_db
@@ -101,6 +104,56 @@ def test_seed_scale_has_the_newer_features_data(settings) -> None:
     assert AuditEvent.objects.filter(action="enrolment.issue_diploma").count() == certified.count()
 
 
+@pytest.mark.django_db
+def test_seed_scale_has_sessions_and_sign_ups_at_the_matching_stage(settings) -> None:
+    settings.DEBUG = True
+    call_command("seed_scale", "--students", "600", "--programmes", "4", verbosity=0)
+    now = timezone.now()
+    upcoming = Session.objects.filter(starts_at__gt=now)
+    past = Session.objects.filter(starts_at__lt=now)
+
+    # Every programme has upcoming presentations; the career course only where it is asked for.
+    for programme in StudyProgramme.objects.filter(code__startswith="scale-"):
+        offered = upcoming.filter(programmes=programme)
+        kinds = set(offered.values_list("kind", flat=True))
+        assert {"ceremony", "poster"} <= kinds
+        assert ("career_course" in kinds) == programme.career_course_required
+        assert past.filter(programmes=programme).exists()
+    assert not past.filter(attendance_recorded_at__isnull=True).exists()
+    assert not upcoming.filter(attendance_recorded_at__isnull=False).exists()
+
+    # Sign-ups by active students at the stage the session is for, within its places.
+    signups = SessionSignup.objects.select_related("session", "enrolment")
+    assert signups.filter(session__in=upcoming).exists()
+    assert signups.filter(session__in=past, attended=True).exists()
+    assert signups.filter(session__in=past, attended=False).exists()
+    assert not signups.exclude(enrolment__status="active").exists()
+    assert not signups.filter(session__in=upcoming, attended__isnull=False).exists()
+    assert not signups.filter(session__in=past, attended__isnull=True).exists()
+    assert {
+        s.enrolment.stage for s in signups.filter(session__in=upcoming, session__kind="ceremony")
+    } == {"report_approved"}
+    assert {
+        s.enrolment.stage
+        for s in signups.filter(session__in=upcoming, session__kind="career_course")
+    } <= {"enrolled", "activities_requested", "activities_approved"}
+    assert not Session.objects.annotate(n=Count("signups")).filter(n__gt=F("capacity")).exists()
+    # Who came has the step recorded on the session's day.
+    for signup in signups.filter(attended=True):
+        day = timezone.localdate(signup.session.starts_at)
+        if signup.session.is_career_course:
+            assert signup.enrolment.career_course_on == day
+        else:
+            assert (signup.enrolment.stage, signup.enrolment.presented_on) == ("presented", day)
+    assert AuditEvent.objects.filter(action="session.signed_up").count() == signups.count()
+    assert AuditEvent.objects.filter(action="session.attendance").count() == past.count()
+
+    # The student's home lists the session they signed up for.
+    signup = signups.filter(session__in=upcoming, session__kind="ceremony").order_by("pk")[0]
+    home = client_for(signup.enrolment.student).get(reverse("portfolio:home")).content.decode()
+    assert "You are signed up" in home and "Cancel my place" in home
+
+
 def _schema(tables: list[str]) -> set[tuple[str, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -156,6 +209,11 @@ def test_seed_scale_is_reproducible(settings) -> None:
             sorted(Diploma.objects.values_list("code", "status_index", "revoked_at__date")),
             StaffAccess.objects.count(),
             AuditEvent.objects.count(),
+            sorted(
+                SessionSignup.objects.values_list(
+                    "session__kind", "enrolment__student__email", "attended"
+                )
+            ),
         ]
 
     settings.DEBUG = True

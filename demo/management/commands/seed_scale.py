@@ -40,6 +40,7 @@ class Command(BaseCommand):
             f"{result.programmes} programmes, {result.students} students, "
             f"{result.entries} entries, {result.diplomas} diplomas, "
             f"{result.share_links} share links, {result.confirmations} confirmations, "
-            f"{result.staff_accesses} staff accesses, {result.audit_events} audit events "
+            f"{result.staff_accesses} staff accesses, {result.sessions} sessions, "
+            f"{result.session_signups} session sign-ups, {result.audit_events} audit events "
             f"in {took:.1f} s"
         )
