@@ -343,7 +343,9 @@ class Session(models.Model):
         ordering = ["starts_at", "pk"]
 
     def __str__(self) -> str:
-        return self.title or self.get_kind_display()
+        # The label by value: get_kind_display() hashes every choice on each call, and the
+        # student's home names each upcoming session twice.
+        return self.title or str(self.Kind(self.kind).label)
 
     @property
     def is_career_course(self) -> bool:

@@ -123,7 +123,7 @@ class Enrolment(models.Model):
 
     @property
     def expected_completion(self) -> str:
-        return f"{self.get_expected_term_display()} {self.expected_year}"
+        return f"{self.Term(self.expected_term).label} {self.expected_year}"
 
     @property
     def audit_programme_id(self) -> int | None:

@@ -7,33 +7,28 @@ from typing import Any
 from django import template
 
 from certificates import queues
-from certificates.models import FinalReport, SessionSignup
+from certificates.models import FinalReport
 from certificates.next_step import NextStep, next_step_for
-from certificates.upcoming import upcoming_sessions
+from certificates.upcoming import upcoming
 from certificates.workflow import moves_for, places_closed, session_wanted
 
 register = template.Library()
 
 
-@register.inclusion_tag("certificates/_student_sessions.html")
-def student_sessions(enrolment: Any) -> dict[str, Any]:
+@register.simple_tag
+def student_sessions(enrolment: Any) -> list[dict[str, Any]]:
     """Upcoming sessions the student can sign up for, and those they have signed up for and
-    may still cancel (a session whose attendance is recorded is over for them)."""
-    upcoming = upcoming_sessions(enrolment.programme_id)
-    if not upcoming:
-        return {"enrolment": enrolment, "rows": []}
-    mine = set(
-        SessionSignup.objects.filter(enrolment=enrolment, session__in=upcoming).values_list(
-            "session_id", flat=True
-        )
-    )
+    may still cancel (a session whose attendance is recorded is over for them): rows for
+    certificates/_student_sessions.html, which the page includes only when there are some."""
+    listed = upcoming(enrolment.programme_id)  # its sign-ups too: no query of its own
+    mine = listed.places_of(enrolment.pk)
     rows = [  # the programme's own sessions: each is offered to it
         {"session": s, "signed_up": s.pk in mine}
-        for s in upcoming
+        for s in listed.sessions
         if places_closed(s) is None
         and (s.pk in mine or session_wanted(s, enrolment, offered=True) is None)
     ]
-    return {"enrolment": enrolment, "rows": rows}
+    return rows
 
 
 @register.simple_tag

@@ -6,12 +6,13 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from certificates import workflow
+from certificates import upcoming, workflow
 from certificates.models import Diploma, Session, SessionSignup
 from tests.conftest import Personas
 from tests.factories import EnrolmentFactory, UserFactory
@@ -264,6 +265,50 @@ def test_the_home_page_shows_the_sessions_as_they_are_changed(personas: Personas
     workflow.record_attendance(session=later, by=personas.admin_p, attended_ids={enrolment.pk})
     home = client.get(reverse("portfolio:home")).content.decode()
     assert "Cancel my place" not in home and "Sign me up" not in home
+
+
+def test_the_home_page_shows_each_place_taken_and_given_back(personas: Personas) -> None:
+    """The cached list carries who holds a place: the student's own sign-up and cancellation
+    show on the next visit, and another student's place is not theirs."""
+    enrolment = EnrolmentFactory(
+        student=personas.student_a, programme=personas.programme_p, stage="report_approved"
+    )
+    other = EnrolmentFactory(programme=personas.programme_p, stage="report_approved")
+    session = make_session(personas.programme_p)
+    client = client_for(personas.student_a)
+
+    def home() -> str:
+        return client.get(reverse("portfolio:home")).content.decode()
+
+    assert "Sign me up" in home()  # the list is in the cache from here on
+    workflow.sign_up_for_session(session=session, enrolment=other, by=other.student)
+    assert "Sign me up" in home() and "You are signed up" not in home()
+    signup = workflow.sign_up_for_session(
+        session=session, enrolment=enrolment, by=personas.student_a
+    )
+    assert "You are signed up" in home() and "Sign me up" not in home()
+    workflow.cancel_session_signup(signup=signup, by=personas.student_a)
+    assert "Sign me up" in home() and "You are signed up" not in home()
+
+
+def test_a_list_read_before_a_change_is_not_used_after_it(personas: Personas) -> None:
+    """A page that read the sessions just before a change committed, and put its list in the
+    cache just after, does not show that old list: it was read in an older generation."""
+    enrolment = EnrolmentFactory(
+        student=personas.student_a, programme=personas.programme_p, stage="report_approved"
+    )
+    session = make_session(personas.programme_p)
+    before = upcoming.upcoming(personas.programme_p.pk)
+    generation = cache.get(upcoming.GENERATION)
+    workflow.sign_up_for_session(session=session, enrolment=enrolment, by=personas.student_a)
+    # The slow page puts back what it read, under the generation it read before the change.
+    cache.set(
+        f"upcoming-sessions:{personas.programme_p.pk}",
+        (generation, before.sessions, before.signed_up),
+    )
+    assert upcoming.upcoming(personas.programme_p.pk).places_of(enrolment.pk) == {session.pk}
+    home = client_for(personas.student_a).get(reverse("portfolio:home")).content.decode()
+    assert "You are signed up" in home
 
 
 def test_another_student_cannot_sign_someone_up(personas: Personas) -> None:
