@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.text import capfirst
 
 from certificates import queues
 from certificates.models import FinalReport
@@ -22,13 +25,26 @@ def student_sessions(enrolment: Any) -> list[dict[str, Any]]:
     certificates/_student_sessions.html, which the page includes only when there are some."""
     listed = upcoming(enrolment.programme_id)  # its sign-ups too: no query of its own
     mine = listed.places_of(enrolment.pk)
-    rows = [  # the programme's own sessions: each is offered to it
-        {"session": s, "signed_up": s.pk in mine}
+    shown = [  # the programme's own sessions: each is offered to it
+        s
         for s in listed.sessions
         if places_closed(s) is None
         and (s.pk in mine or session_wanted(s, enrolment, offered=True) is None)
     ]
-    return rows
+    # Plain values, made here rather than in the template (a filter and a {% url %} a row).
+    return [
+        {
+            "name": capfirst(str(s)),
+            "when": formats.date_format(timezone.localtime(s.starts_at), "SHORT_DATETIME_FORMAT"),
+            "place": s.place,
+            "signed_up": s.pk in mine,
+            "action": reverse(
+                "certificates:session_cancel" if s.pk in mine else "certificates:session_signup",
+                kwargs={"enrolment": enrolment.pk, "session": s.pk},
+            ),
+        }
+        for s in shown
+    ]
 
 
 @register.simple_tag
