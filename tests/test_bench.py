@@ -236,3 +236,27 @@ def test_every_cookie_a_page_sets_reaches_the_benchmark() -> None:
     assert (status, body) == (200, b"ok")
     assert "csrftoken=abc" in headers["set-cookie"]
     assert "sessionid=xyz" in headers["set-cookie"]
+
+
+def test_a_page_s_load_runs_count_as_one() -> None:
+    """Each page is loaded in more than one run; its throughput is that of all its runs
+    together, its errors all of theirs, its p99 the worst."""
+
+    def run_of(requests: int, p50: float, p99: float, timeouts: int) -> dict[str, Any]:
+        kinds = {"connect": 0, "read": 0, "write": 0, "status": 0, "timeout": timeouts}
+        return {
+            "requests": requests,
+            "seconds": 60.0,
+            "rps": requests / 60.0,
+            "errors": timeouts,
+            "error_kinds": kinds,
+            "p50_ms": p50,
+            "p99_ms": p99,
+        }
+
+    load = run.combine_load([run_of(9000, 200.0, 900.0, 0), run_of(12000, 150.0, 400.0, 2)])
+    assert load["requests"] == 21000
+    assert load["rps"] == pytest.approx(175.0)
+    assert load["errors"] == 2 and load["error_kinds"]["timeout"] == 2
+    assert (load["p50_ms"], load["p99_ms"]) == (175.0, 900.0)
+    assert [r["rps"] for r in load["runs"]] == [150.0, 200.0]
