@@ -37,6 +37,7 @@ from portfolio.forms import (
 )
 from portfolio.models import DiaryNote, Enrolment, Entry, Evidence
 from portfolio.selectors import (
+    ENROLMENT_FIELDS,
     engagements,
     entries_overview,
     overview_entries,
@@ -108,6 +109,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     enrolments = list(
         Enrolment.objects.filter(student=request.user)
         .select_related("programme")
+        # Of the programme, its name and code: the rules the page follows are the enrolment's.
+        .only(*ENROLMENT_FIELDS, "programme__code", "programme__name_en", "programme__name_nb")
         .prefetch_related(Prefetch("entries", queryset=overview_entries()))
         .order_by("status", "-created_at")
     )

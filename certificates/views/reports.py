@@ -24,7 +24,9 @@ from cil.models import User
 from cil.responses import confirm_page
 from portfolio import access_log
 from portfolio.models import Enrolment, Entry
-from portfolio.selectors import own_enrolment
+from portfolio.selectors import ENROLMENT_FIELDS, own_enrolment
+
+REPORT_FIELDS = tuple(field.name for field in FinalReport._meta.concrete_fields)
 
 
 @require_safe
@@ -152,7 +154,17 @@ def report_submit(request: AuthenticatedHttpRequest, enrolment: int) -> HttpResp
 def _reviewable_report(user: User, pk: int) -> FinalReport:
     """A report the user decides on (a reviewer of its programme, by the report's table), or 404."""
     report = get_object_or_404(
-        FinalReport.objects.select_related("enrolment__programme", "enrolment__student"), pk=pk
+        FinalReport.objects.select_related("enrolment__programme", "enrolment__student").only(
+            *REPORT_FIELDS,
+            *(f"enrolment__{name}" for name in ENROLMENT_FIELDS),
+            # Of the programme and the student, what the page and the decision name them by.
+            "enrolment__programme__code",
+            "enrolment__programme__name_en",
+            "enrolment__programme__name_nb",
+            "enrolment__student__full_name",
+            "enrolment__student__email",
+        ),
+        pk=pk,
     )
     if not certificate_workflow.decisions_for(report, user):
         raise Http404
@@ -213,8 +225,19 @@ def report_review(request: AuthenticatedHttpRequest, report: int) -> HttpRespons
             "report": instance,
             "enrolment": instance.enrolment,
             "entries": entries,
-            "photos": list(instance.photos.all()),
-            "versions": list(instance.versions.select_related("decided_by")),
+            # Of the photos and the versions, only what the page prints (not a version's text).
+            "photos": list(instance.photos.only("pk", "caption", "original_name")),
+            "versions": list(
+                instance.versions.select_related("decided_by").only(
+                    "report",
+                    "number",
+                    "submitted_at",
+                    "word_count",
+                    "decision",
+                    "comment",
+                    "decided_by__full_name",
+                )
+            ),
             "form": form,
             "can_decide": any(
                 action in decisions
