@@ -151,7 +151,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     # statements with other values. Bound on the server (not spelled out by the client), each
     # is prepared on its fifth use on a connection and its plan kept (psycopg's
     # prepare_threshold): the database's work for the student home fell from about 1.8 to
-    # 0.8 ms (docs/performance.md). Needs connections that live past a request
+    # 0.75 ms (docs/performance.md). Needs connections that live past a request
     # (DATABASE_CONN_MAX_AGE) to pay off; turn it off (DATABASE_PREPARED_STATEMENTS=false)
     # behind a pooler in transaction mode that cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

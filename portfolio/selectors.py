@@ -15,8 +15,15 @@ from activities.rules import ActivityProgress, Progress, evaluate
 from cil.models import User
 from portfolio.models import Confirmation, Enrolment, Entry, Evidence
 
-# Every column of an enrolment: for a query that narrows the rows it joins to one (``only()``).
-ENROLMENT_FIELDS = tuple(field.name for field in Enrolment._meta.concrete_fields)
+_ENROLMENT_FIELDS = tuple(field.name for field in Enrolment._meta.concrete_fields)
+
+
+def enrolment_columns(prefix: str = "") -> list[str]:
+    """Every column of an enrolment and, of its programme, what pages name it by (code and
+    names), under ``prefix`` (``"enrolment__"`` from a row that points at the enrolment): for
+    ``only()`` on a query that joins the programme only to name it."""
+    own = (*_ENROLMENT_FIELDS, "programme__code", "programme__name_en", "programme__name_nb")
+    return [prefix + name for name in own]
 
 
 @dataclass(frozen=True)

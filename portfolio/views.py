@@ -37,8 +37,8 @@ from portfolio.forms import (
 )
 from portfolio.models import DiaryNote, Enrolment, Entry, Evidence
 from portfolio.selectors import (
-    ENROLMENT_FIELDS,
     engagements,
+    enrolment_columns,
     entries_overview,
     overview_entries,
     own_enrolment,
@@ -110,7 +110,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         Enrolment.objects.filter(student=request.user)
         .select_related("programme")
         # Of the programme, its name and code: the rules the page follows are the enrolment's.
-        .only(*ENROLMENT_FIELDS, "programme__code", "programme__name_en", "programme__name_nb")
+        .only(*enrolment_columns())
         .prefetch_related(Prefetch("entries", queryset=overview_entries()))
         .order_by("status", "-created_at")
     )

@@ -24,7 +24,7 @@ from cil.models import User
 from cil.responses import confirm_page
 from portfolio import access_log
 from portfolio.models import Enrolment, Entry
-from portfolio.selectors import ENROLMENT_FIELDS, own_enrolment
+from portfolio.selectors import enrolment_columns, own_enrolment
 
 REPORT_FIELDS = tuple(field.name for field in FinalReport._meta.concrete_fields)
 
@@ -156,11 +156,8 @@ def _reviewable_report(user: User, pk: int) -> FinalReport:
     report = get_object_or_404(
         FinalReport.objects.select_related("enrolment__programme", "enrolment__student").only(
             *REPORT_FIELDS,
-            *(f"enrolment__{name}" for name in ENROLMENT_FIELDS),
-            # Of the programme and the student, what the page and the decision name them by.
-            "enrolment__programme__code",
-            "enrolment__programme__name_en",
-            "enrolment__programme__name_nb",
+            *enrolment_columns("enrolment__"),
+            # Of the student, what the page and the decision name them by.
             "enrolment__student__full_name",
             "enrolment__student__email",
         ),

@@ -25,11 +25,12 @@ def test_a_statement_sent_often_is_prepared_and_its_plan_kept() -> None:
 
 
 def _database_options(**env: str) -> dict[str, object]:
-    script = "from django.conf import settings; print(json.dumps(settings.DATABASES['default']"
+    """The database options the settings make with the production environment and ``env``."""
     result = run_manage(
         "shell",
         "-c",
-        f"import json; {script}.get('OPTIONS', {{}})))",
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))",
         **{**PRODUCTION, "DATABASE_URL": "postgres://cil@db.uni.example/cil", **env},
     )
     assert result.returncode == 0, result.stderr
