@@ -166,6 +166,12 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://cil_cache")}
 # once count as one; ours locks the row, which the public pages' rate limit relies on.
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
     CACHES["default"]["BACKEND"] = "cil.cache.DatabaseCache"
+    # Django keeps 300 entries in a database cache and, past that, drops a third of them, the
+    # lowest keys first: the rate limits' counters ("rl:…"). One list of upcoming sessions per
+    # programme is already more than 300 at national scale. Expired entries go first when the
+    # table is full, and the counters clear their own (cil/cache.py). CACHE_URL can say
+    # otherwise (dbcache://cil_cache?MAX_ENTRIES=…).
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100_000)
 
 # Background work (mail now; bulk diplomas later) goes through django-tasks. The default keeps
 # tasks in the database for `manage.py db_worker`, so no request waits for a mail server and

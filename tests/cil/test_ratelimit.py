@@ -3,6 +3,7 @@ production uses by default (the suite's own cache is in memory)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -17,7 +18,10 @@ from django.db import connection, connections
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from certificates.upcoming import upcoming
 from cil import ratelimit
+from tests.cil.test_settings import PRODUCTION, run_manage
+from tests.factories import ProgrammeFactory
 
 TABLE = "cil_test_concurrent_cache"
 DATABASE_CACHE = {"default": {"BACKEND": "cil.cache.DatabaseCache", "LOCATION": TABLE}}
@@ -115,3 +119,46 @@ def test_starting_a_new_window_clears_expired_entries(database_cache: None) -> N
         cursor.execute(f"SELECT cache_key FROM {TABLE}")  # noqa: S608
         keys = sorted(row[0] for row in cursor.fetchall())
     assert [k.rsplit(":", 1)[-1] for k in keys] == ["alive", "new-window"]
+
+
+def _production_cache() -> dict[str, object]:
+    """The default cache as the settings make it from the default CACHE_URL (a database
+    table; the suite's own environment names a cache in memory)."""
+    result = run_manage(
+        "shell",
+        "-c",
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.CACHES['default']))",
+        **{**PRODUCTION, "CACHE_URL": "dbcache://cil_cache"},
+    )
+    assert result.returncode == 0, result.stderr
+    config: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    return config
+
+
+@pytest.fixture
+def production_database_cache(transactional_db: None) -> Iterator[None]:
+    """The production default, in a table of the test's own."""
+    config = {**_production_cache(), "LOCATION": TABLE}
+    assert config["BACKEND"] == "cil.cache.DatabaseCache"
+    with override_settings(CACHES={"default": config}):
+        call_command("createcachetable", verbosity=0)
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+
+def test_a_counter_outlasts_every_programme_s_session_list(
+    production_database_cache: None, monkeypatch
+) -> None:
+    """At national scale the shared cache holds a list of upcoming sessions for each of 400
+    programmes. Django's database cache keeps 300 entries unless told otherwise, and past that
+    it drops a third of them, the lowest keys first: the rate limit's counters (``rl:…``)
+    would go, and a client's count start again within its minute."""
+    monkeypatch.setattr(ratelimit, "_now", lambda: 1_800_000_010.0)  # one and the same minute
+    assert ratelimit.count("verify", "192.0.2.1") == 1
+    for programme in ProgrammeFactory.create_batch(400):
+        upcoming(programme.pk)
+    assert ratelimit.count("verify", "192.0.2.1") == 2
