@@ -62,6 +62,7 @@ from certificates.models import (
 )
 from cil.models import AuditEvent, PrivacyAcceptance, PrivacyNotice, User
 from demo.privacy import TEXT_EN, TEXT_NB
+from portfolio import home_cache
 from portfolio.models import (
     Confirmation,
     DiaryNote,
@@ -1221,6 +1222,7 @@ def _seed(
         for s, i in past
     )
     upcoming.forget()  # the sessions went in without the signals that tell the home's cache
+    home_cache.forget_all()  # and so did the enrolments, entries and files
     lists.save()
     timings["planning"] = plan_time
     timings.update(phase)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PortfolioConfig(AppConfig):
     name = "portfolio"
     verbose_name = _("Portfolio")
+
+    def ready(self) -> None:
+        from portfolio import home_cache  # noqa: F401  # connects its signal receivers

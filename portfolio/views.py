@@ -7,7 +7,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from cil.errors import UserFacingError
 from cil.http import AuthenticatedHttpRequest
 from cil.mail import undelivered
 from cil.responses import confirm_page, private_file
-from portfolio import access_log, confirmations, services
+from portfolio import access_log, confirmations, home_cache, services
 from portfolio.export import build_export
 from portfolio.forms import (
     EntryForm,
@@ -38,9 +38,7 @@ from portfolio.forms import (
 from portfolio.models import DiaryNote, Enrolment, Entry, Evidence
 from portfolio.selectors import (
     engagements,
-    enrolment_columns,
     entries_overview,
-    overview_entries,
     own_enrolment,
     own_entry,
     programme_enrolments,
@@ -104,16 +102,8 @@ def _card_links(enrolment: Enrolment) -> dict[str, str]:
 @require_safe
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The student's home: their enrolments with progress, or how to sign up."""
-    # The entries of every enrolment in one query; the stage machine's condition for asking
-    # for final approval ({% may_move %}) reads the approved ones from them too.
-    enrolments = list(
-        Enrolment.objects.filter(student=request.user)
-        .select_related("programme")
-        # Of the programme, its name and code: the rules the page follows are the enrolment's.
-        .only(*enrolment_columns())
-        .prefetch_related(Prefetch("entries", queryset=overview_entries()))
-        .order_by("status", "-created_at")
-    )
+    # With their entries, from the shared cache (portfolio/home_cache.py).
+    enrolments = home_cache.student_enrolments(request.user.pk)
     # Signed-up and completed (certified) enrolments get a card; withdrawn ones a line below.
     active = [e for e in enrolments if e.status != Enrolment.Status.WITHDRAWN]
     cards = []

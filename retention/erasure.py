@@ -32,6 +32,7 @@ from certificates.models import Diploma
 from cil import audit
 from cil.errors import UserFacingError
 from cil.models import AuditEvent, PendingInstitutionalLink, PrivacyAcceptance, User
+from portfolio import home_cache
 from portfolio.models import Enrolment, Evidence, StaffAccess
 from retention.models import ErasureRequest
 from retention.services import delete_files
@@ -128,6 +129,7 @@ def _erase_rows(student: User, *, keep_register: bool) -> list[str]:
             if hasattr(enrolment, "final_report"):
                 enrolment.final_report.delete()
         kept.update(withdrawal_reason="", activities_comment="", presentation_note="")
+        home_cache.forget([student.pk])  # the update sends no signal
         enrolments.exclude(pk__in=kept.values("pk")).delete()
     else:
         diplomas.delete()
