@@ -16,7 +16,8 @@ from typing import NamedTuple
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils import dateformat
+from django.utils.formats import get_format
 from django.utils.functional import cached_property
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -185,6 +186,9 @@ def waiting_page(*, programme: StudyProgramme, user: User, number: str | None) -
     # entry_review is "<the queue's address><entry>/": one reverse() instead of one a row.
     queue_url = reverse("certificates:entry_queue", args=[programme.code])
     places = {value: str(capfirst(label)) for value, label in Location.choices}
+    # The language's date format looked up once, not once a row (date_format() does), and
+    # each row's day formatted as a date (a datetime is set up with its time zone each time).
+    short_date = get_format("SHORT_DATE_FORMAT")
     engagements = queue_engagements(
         [(w.pk, w.enrolment_id, w.activity_id) for w in found if w.engagements_required > 1]
     )
@@ -195,7 +199,7 @@ def waiting_page(*, programme: StudyProgramme, user: User, number: str | None) -
             title=in_language(w.title_en, w.title_nb),
             student=w.student,
             where=places[w.location],
-            submitted=date_format(localtime(w.submitted_at), "SHORT_DATE_FORMAT"),
+            submitted=dateformat.format(localtime(w.submitted_at).date(), short_date),
             files=w.files,
             engagements=engagements.get(w.pk),
             confirmed=w.confirmed,
