@@ -86,7 +86,7 @@ cluster-test: system-deps dev-setup
 
 # Not part of `make test`: it takes about four minutes and checks speed, not behaviour.
 bench: SYSTEM_DEPS = bench
-bench: system-deps setup
+bench: system-deps dev-setup  # the S3 upload is measured against moto, a dev dependency
 	scripts/bench.sh $(BENCH_ARGS)
 
 lint: $(VENV)/.deps-dev
