@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.db import connection
 
 from cil.models import User
-from tests.cil.test_settings import PRODUCTION, run_manage
+from tests.cil.test_settings import production_setting
 
 
 @pytest.mark.django_db
@@ -26,15 +24,10 @@ def test_a_statement_sent_often_is_prepared_and_its_plan_kept() -> None:
 
 def _database_options(**env: str) -> dict[str, object]:
     """The database options the settings make with the production environment and ``env``."""
-    result = run_manage(
-        "shell",
-        "-c",
-        "import json; from django.conf import settings; "
-        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))",
-        **{**PRODUCTION, "DATABASE_URL": "postgres://cil@db.uni.example/cil", **env},
+    options: dict[str, object] = production_setting(
+        "settings.DATABASES['default'].get('OPTIONS', {})",
+        **{"DATABASE_URL": "postgres://cil@db.uni.example/cil", **env},
     )
-    assert result.returncode == 0, result.stderr
-    options: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
     return options
 
 

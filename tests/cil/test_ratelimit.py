@@ -3,13 +3,13 @@ production uses by default (the suite's own cache is in memory)."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 import pytest
 from django.core.cache import cache
@@ -20,22 +20,28 @@ from django.urls import reverse
 
 from certificates.upcoming import upcoming
 from cil import ratelimit
-from tests.cil.test_settings import PRODUCTION, run_manage
+from tests.cil.test_settings import production_setting
 from tests.factories import ProgrammeFactory
 
 TABLE = "cil_test_concurrent_cache"
 DATABASE_CACHE = {"default": {"BACKEND": "cil.cache.DatabaseCache", "LOCATION": TABLE}}
 
 
-@pytest.fixture
-def database_cache(transactional_db: None) -> Iterator[None]:
-    with override_settings(CACHES=DATABASE_CACHE):
+@contextmanager
+def _cache_in_own_table(config: Mapping[str, object]) -> Iterator[None]:
+    with override_settings(CACHES={"default": {**config, "LOCATION": TABLE}}):
         call_command("createcachetable", verbosity=0)
         try:
             yield
         finally:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+
+@pytest.fixture
+def database_cache(transactional_db: None) -> Iterator[None]:
+    with _cache_in_own_table(DATABASE_CACHE["default"]):
+        yield
 
 
 def test_sixty_simultaneous_lookups_get_exactly_the_limit(
@@ -121,33 +127,14 @@ def test_starting_a_new_window_clears_expired_entries(database_cache: None) -> N
     assert [k.rsplit(":", 1)[-1] for k in keys] == ["alive", "new-window"]
 
 
-def _production_cache() -> dict[str, object]:
-    """The default cache as the settings make it from the default CACHE_URL (a database
-    table; the suite's own environment names a cache in memory)."""
-    result = run_manage(
-        "shell",
-        "-c",
-        "import json; from django.conf import settings; "
-        "print(json.dumps(settings.CACHES['default']))",
-        **{**PRODUCTION, "CACHE_URL": "dbcache://cil_cache"},
-    )
-    assert result.returncode == 0, result.stderr
-    config: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
-    return config
-
-
 @pytest.fixture
 def production_database_cache(transactional_db: None) -> Iterator[None]:
-    """The production default, in a table of the test's own."""
-    config = {**_production_cache(), "LOCATION": TABLE}
+    """The default cache as the settings make it from the default CACHE_URL (the suite's own
+    environment names a cache in memory), in a table of the test's own."""
+    config = production_setting("settings.CACHES['default']", CACHE_URL="dbcache://cil_cache")
     assert config["BACKEND"] == "cil.cache.DatabaseCache"
-    with override_settings(CACHES={"default": config}):
-        call_command("createcachetable", verbosity=0)
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+    with _cache_in_own_table(config):
+        yield
 
 
 def test_a_counter_outlasts_every_programme_s_session_list(

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,6 +33,19 @@ PRODUCTION = {
     # and the privacy notice check (which reads the database) has its own tests.
     "DATABASE_URL": "sqlite:///:memory:",
 }
+
+
+def production_setting(expression: str, **env: str) -> Any:
+    """What ``expression`` (JSON-ready, of ``settings``) is with the production environment and
+    ``env``, read in a process of its own: the settings are made once per process."""
+    result = run_manage(
+        "shell",
+        "-c",
+        f"import json; from django.conf import settings; print(json.dumps({expression}))",
+        **{**PRODUCTION, **env},
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_deploy_check_reports_nothing_with_production_settings() -> None:
