@@ -18,18 +18,17 @@ and the programme's list together) serves a page.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from certificates.models import Session, SessionSignup
+from cil import generations
 
 SHOWN = 10
 MAX_SECONDS = 600  # and no longer than until the first listed session starts
@@ -57,10 +56,7 @@ def upcoming(programme_id: int) -> Upcoming:
     when the list is not there or is of an older generation."""
     now = timezone.now()
     got: dict[str, Any] = cache.get_many([GENERATION, _key(programme_id)])
-    generation = got.get(GENERATION)
-    if generation is None:  # never set, or evicted: a new one, so no list older than it counts
-        generation = uuid.uuid4().hex
-        cache.set(GENERATION, generation, None)
+    generation = generations.current(got, GENERATION, None)
     cached = got.get(_key(programme_id))
     if cached is not None and cached[0] == generation:
         sessions, signed_up = cached[1], cached[2]
@@ -89,12 +85,7 @@ def forget() -> None:
     """Every programme's list is read afresh (writes to sessions and places are rare, and one
     session is offered to many programmes): now, and again once the transaction commits, so a
     list read from the rows before the write is not used after it."""
-
-    def renew() -> None:
-        cache.set(GENERATION, uuid.uuid4().hex, None)
-
-    renew()
-    transaction.on_commit(renew)
+    generations.now_and_on_commit(lambda: generations.renew(GENERATION))
 
 
 @receiver(post_save, sender=Session)

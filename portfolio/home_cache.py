@@ -5,7 +5,8 @@ The home is the page students open most, and reading its enrolments and entries 
 with the programme, the activities and each entry's number of files) is most of its work. They
 change only when the student or staff write to an enrolment, an entry or a file, or staff edit
 the catalogue or a programme. So they are kept per student for ``MAX_SECONDS``, with a
-*generation*, as the programme's upcoming sessions are (certificates/upcoming.py):
+*generation* (cil/generations.py), as the programme's upcoming sessions are
+(certificates/upcoming.py):
 
 - every write to the student's enrolments, entries or files forgets the student's generation
   (the models' signals; the writes that bypass them call ``forget`` themselves), at once and
@@ -23,19 +24,19 @@ from __future__ import annotations
 
 import contextlib
 import pickle  # nosec B403 - what this module wrote to the cache, as Django's backends do
-import uuid
 from collections.abc import Iterable
 from typing import Any
 
 import django
 from django.apps import AppConfig
 from django.core.cache import cache
-from django.db import DatabaseError, transaction
-from django.db.models import Prefetch
+from django.db import DatabaseError
+from django.db.models import Prefetch, QuerySet
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from activities.models import Activity, StudyProgramme
+from cil import generations
 from portfolio.models import Enrolment, Entry, Evidence
 from portfolio.selectors import enrolment_columns, overview_entries
 
@@ -72,15 +73,10 @@ def student_enrolments(student_id: int) -> list[Enrolment]:
     ``overview_entries()`` gives them: one cache read, and two queries when they are not
     there or are of an older generation."""
     got: dict[str, Any] = cache.get_many([ALL, _generation_key(student_id), _key(student_id)])
-    catalogue = got.get(ALL)
-    if catalogue is None:  # never set, or evicted: a new one, so nothing older counts
-        catalogue = uuid.uuid4().hex
-        cache.set(ALL, catalogue, None)
-    own = got.get(_generation_key(student_id))
-    if own is None:  # forgotten, expired or evicted: likewise
-        own = uuid.uuid4().hex
-        cache.set(_generation_key(student_id), own, MAX_SECONDS)
-    generation = (catalogue, own)
+    generation = (
+        generations.current(got, ALL, None),
+        generations.current(got, _generation_key(student_id), MAX_SECONDS),
+    )
     cached = got.get(_key(student_id))
     if cached is not None and cached[0] == generation:
         # Anything that does not load as what is written below is read afresh.
@@ -97,30 +93,17 @@ def forget(student_ids: Iterable[int | None]) -> None:
     so that what a page read from the rows before the write is not used after it. What was
     kept goes too (after an erasure nothing of the student's stays in the cache)."""
     keys = [key(pk) for pk in set(student_ids) if pk is not None for key in (_generation_key, _key)]
-    if not keys:
-        return
-
-    def drop() -> None:
-        cache.delete_many(keys)
-
-    drop()
-    transaction.on_commit(drop)
+    if keys:
+        generations.now_and_on_commit(lambda: cache.delete_many(keys))
 
 
 def forget_all() -> None:
     """Every student's enrolments are read afresh (the catalogue or a programme changed)."""
-
-    def renew() -> None:
-        cache.set(ALL, uuid.uuid4().hex, None)
-
-    renew()
-    transaction.on_commit(renew)
+    generations.now_and_on_commit(lambda: generations.renew(ALL))
 
 
-def _students_of_entries(entry_ids: Iterable[int]) -> list[int]:
-    return list(
-        Enrolment.objects.filter(entries__in=list(entry_ids)).values_list("student_id", flat=True)
-    )
+def _students_of(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment, int]:
+    return enrolments.values_list("student_id", flat=True)
 
 
 @receiver(post_save, sender=Enrolment)
@@ -135,15 +118,13 @@ def _entry_changed(instance: Entry, **kwargs: Any) -> None:
     if Entry.enrolment.is_cached(instance):
         forget([instance.enrolment.student_id])
     else:  # none if the enrolment is gone too: its own signal says so
-        forget(
-            Enrolment.objects.filter(pk=instance.enrolment_id).values_list("student_id", flat=True)
-        )
+        forget(_students_of(Enrolment.objects.filter(pk=instance.enrolment_id)))
 
 
 @receiver(post_save, sender=Evidence)
 @receiver(post_delete, sender=Evidence)
 def _evidence_changed(instance: Evidence, **kwargs: Any) -> None:
-    forget(_students_of_entries([instance.entry_id]))
+    forget(_students_of(Enrolment.objects.filter(entries=instance.entry_id)))
 
 
 @receiver(post_save, sender=Activity)
@@ -162,4 +143,4 @@ def _migrated(sender: AppConfig, **kwargs: Any) -> None:
         return
     # On a first migrate the cache's table is not there yet (createcachetable follows).
     with contextlib.suppress(DatabaseError):
-        cache.set(ALL, uuid.uuid4().hex, None)
+        generations.renew(ALL)
