@@ -200,6 +200,11 @@ def test_student_goes_through_the_certificate_with_the_keyboard_alone(
     title = "Språkkafé: spansk" if language == "nb" else "Language café: Spanish"
     page = visit.page
     page.emulate_media(reduced_motion="reduce")  # focus rings drawn at once, not faded in
+    # Playwright asks the browser to hand it file choosers when the first listener subscribes,
+    # without waiting for the answer: subscribed only by expect_file_chooser below, the key
+    # press could reach the page first and the chooser open unseen (CI, once). Subscribing now,
+    # many round trips before that key, settles it.
+    page.on("filechooser", lambda _chooser: None)
     keyboard = page.keyboard
     prefer_language(visit, language)
     sign_in_as(visit, personas.student_a)
