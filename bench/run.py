@@ -276,6 +276,14 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
 
+    def threads(self) -> int:
+        """Threads per worker, as gunicorn.conf.py makes them from the server's environment."""
+        read = "import runpy; print(runpy.run_path('gunicorn.conf.py')['threads'])"
+        out = subprocess.run(  # nosec B603 - the benchmark runs its own tools with arguments it builds
+            [PY, "-c", read], cwd=ROOT, env=self.env, check=True, capture_output=True, text=True
+        )
+        return int(out.stdout)
+
     def workers(self) -> list[int]:
         assert self.process  # nosec B101 - a benchmark sanity check, not a guard
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
@@ -528,12 +536,33 @@ def measure_upload(
     server: Server, target: dict[str, str], work: Path, megabytes: int
 ) -> dict[str, Any]:
     """Peak memory of the (single) worker during a big upload, against its memory at rest:
-    after a first, smaller upload has loaded everything an upload uses (12 MB: above the S3
-    store's 5 MB part size, so the multipart upload's code is loaded too)."""
+    after smaller uploads have loaded everything an upload uses (12 MB: above the S3 store's
+    5 MB part size, so the multipart upload's code is loaded too), one on each of the worker's
+    threads at once. Each thread has its own S3 connection (django-storages), made on its
+    first upload: about 15 MB, once a thread, which a worker that has been up has paid. With
+    one warm-up the big upload took another thread than it now and then, and that thread's
+    connection counted as the upload's (14.5 against 28-32 MB before round 7)."""
     (pid,) = server.workers()
     small = work / "small.pdf"
     write_big_pdf(small, WARM_UP_MB)
-    upload(server.port, target, small, "bench-warm-up.pdf")
+    threads = server.threads()
+    start = threading.Barrier(threads)
+    failed: list[BaseException] = []
+
+    def warm_up(n: int) -> None:
+        try:
+            start.wait(timeout=60)
+            upload(server.port, target, small, f"bench-warm-up-{n}.pdf")
+        except BaseException as error:  # reported below, in the main thread
+            failed.append(error)
+
+    warming = [threading.Thread(target=warm_up, args=(n,)) for n in range(threads)]
+    for thread in warming:
+        thread.start()
+    for thread in warming:
+        thread.join()
+    if failed:
+        raise failed[0]
     pdf = work / "upload.pdf"
     write_big_pdf(pdf, megabytes)
     at_rest = peak = rss_kb(pid)

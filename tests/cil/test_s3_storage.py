@@ -8,13 +8,15 @@ import hashlib
 import io
 import json
 import os
+import tracemalloc
 import urllib.error
 import urllib.request
 import zipfile
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
@@ -29,7 +31,7 @@ from tests.certificates.test_sharing import make_link, portfolio
 from tests.conftest import Personas
 from tests.factories import EnrolmentFactory, EntryFactory, UserFactory, tiny_jpeg, tiny_pdf
 from tests.support.clients import client_for
-from tests.support.s3 import S3Store
+from tests.support.s3 import S3Store, running_s3_process
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +140,42 @@ def test_a_large_upload_goes_to_the_bucket_in_parts(
         reverse("portfolio:evidence_file", args=[evidence.pk])
     )
     assert hashlib.sha256(served.getvalue()).digest() == hashlib.sha256(data).digest()
+
+
+def test_an_upload_spooled_to_disk_is_sent_from_the_disk(settings) -> None:
+    """Given an open file, boto3 reads each 5 MB part into memory (and the HTTP layer copies
+    it again); given the name of the file Django spooled the upload to, it reads the parts
+    from the disk as it sends them (cil/s3storage.py). The S3 server runs in a process of its
+    own, so that only the portal's side of the upload is counted."""
+    with running_s3_process() as server:
+        s3_storage = S3Store(server=server, bucket=server.create_private_bucket())
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": server.storage_config(s3_storage.bucket),
+        }
+        _store_a_spooled_upload(s3_storage)
+
+
+def _store_a_spooled_upload(s3_storage: S3Store) -> None:
+    data = os.urandom(12 * 1024 * 1024)
+    spooled = TemporaryUploadedFile("scan.pdf", "application/pdf", len(data), None)
+    spooled.write(data)
+    spooled.seek(0)
+    storage = storages["default"]
+    storage.save("evidence/1/first.txt", ContentFile(b"the connection made before counting"))
+    tracemalloc.start()
+    try:
+        name = storage.save("evidence/1/scan.pdf", spooled)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        spooled.close()
+    # Less than one part (5 MB); reading the parts into memory held 12.3 MB here.
+    assert peak < 5 * 1024 * 1024, f"{peak / 2**20:.1f} MB held while storing 12 MB"
+    head = s3_storage.server.client().head_object(Bucket=s3_storage.bucket, Key=name)
+    assert head["ETag"].strip('"').endswith("-3")  # in 5 MB parts
+    assert head["ContentType"] == "application/pdf"
+    assert s3_storage.read(name) == data
 
 
 def test_the_portfolio_export_reads_the_files_from_the_bucket(

@@ -14,6 +14,10 @@ processes use (several gunicorns behind nginx), run it on its own: scripts/s3-se
 from __future__ import annotations
 
 import logging
+import socket
+import subprocess  # nosec B404 - starts moto's server for the tests
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +26,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import EndpointConnectionError
 from django.conf import settings as django_settings
 from moto.server import ThreadedMotoServer
 
@@ -78,6 +83,35 @@ def running_s3() -> Iterator[RunningS3]:
         yield RunningS3(endpoint_url=f"http://{host}:{port}")
     finally:
         server.stop()
+
+
+@contextmanager
+def running_s3_process() -> Iterator[RunningS3]:
+    """The same server in a process of its own: what it holds of the files is not counted in
+    this process's memory."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(  # noqa: S603 - moto's own module, by this interpreter
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    running = RunningS3(endpoint_url=f"http://127.0.0.1:{port}")
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                running.client().list_buckets()
+                break
+            except EndpointConnectionError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        yield running
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")
