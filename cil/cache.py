@@ -83,12 +83,17 @@ class DatabaseCache(db.DatabaseCache):
 
     def _cull_now_and_then(self, alias: str, cursor: Any, now: datetime) -> None:
         """Every CULL_CHECK_SECONDS: clear the expired entries, count the rest, and cull as
-        Django does (the lowest keys first) if there are more than MAX_ENTRIES."""
+        Django does (the lowest keys first) if there are more than MAX_ENTRIES. Not inside a
+        transaction (a write from a workflow's signal): the deleted rows would stay locked
+        until it ends, and another thread's check would wait for it; the next write outside
+        one checks."""
         clock = _clock()
         if self._checked_at is not None and clock - self._checked_at < self.CULL_CHECK_SECONDS:
             return
-        self._checked_at = clock
         connection = connections[alias]
+        if connection.in_atomic_block:
+            return
+        self._checked_at = clock
         table = connection.ops.quote_name(self._table)  # type: ignore[attr-defined]
         expires = connection.ops.quote_name("expires")
         cursor.execute(

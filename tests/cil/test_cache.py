@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from cil import cache as cil_cache
@@ -111,3 +111,18 @@ def test_expired_entries_go_and_the_table_is_culled_every_few_seconds(
     # 12 were left, over 10: Django's cull drops a third of them (4), the lowest keys first
     # (first, key-00, key-01, key-02), and the write is stored after it.
     assert keys == ["after", *(f"key-{n:02d}" for n in range(3, 10)), "still-within"]
+
+
+def test_the_check_waits_for_a_write_outside_a_transaction(small_cache: None, clock: Clock) -> None:
+    """Rows deleted inside a transaction stay locked until it ends, and another thread's
+    check would wait for them."""
+    cache.set("first", 0)
+    cache.set("old", 1, 600)
+    _expire("old")
+    clock.now += cil_cache.DatabaseCache.CULL_CHECK_SECONDS
+    with transaction.atomic(), CaptureQueriesContext(connection) as inside:
+        cache.set("inside", 1, 600)
+    assert not [q for q in inside.captured_queries if "DELETE" in q["sql"]]
+    assert "old" in _keys()
+    cache.set("outside", 1, 600)
+    assert "old" not in _keys()
